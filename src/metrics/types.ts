@@ -1,0 +1,19 @@
+/**
+ * Metric contract: fidelity, utility, fairness or cost. A metric may return several measures
+ * (e.g. a per-column breakdown plus the average); each carries its own direction.
+ */
+import type { z } from 'zod';
+import type { EvalContext } from '../core/context.js';
+import type { Measure } from '../core/measure.js';
+
+export type MetricFamily = 'fidelity' | 'utility' | 'fairness' | 'cost';
+
+export interface Metric<P = any> {
+  id: string;
+  family: MetricFamily;
+  summary: string;
+  reference?: string;
+  paramsSchema: z.ZodType<P>;
+  unsupportedReason?(ctx: EvalContext, params: P): string | undefined;
+  compute(ctx: EvalContext, params: P): Promise<Measure[]>;
+}
