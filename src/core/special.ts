@@ -4,7 +4,6 @@
  * log-gamma (Lanczos, g = 7), regularized incomplete beta (continued fraction, Numerical Recipes 6.4)
  * and Student-t CDF/quantile.
  */
- */
 
 const SQRT2 = Math.SQRT2;
 
