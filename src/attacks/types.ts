@@ -41,7 +41,7 @@ export interface Attack<P = any> {
   summary: string;
   reference?: string;
   threatModel: ThreatModel;
-  paramsSchema: z.ZodType<P>;
+  paramsSchema: z.ZodType<P, z.ZodTypeDef, unknown>;
   /** Why the attack cannot run on this context (e.g. needs reference data), or undefined. */
   unsupportedReason?(ctx: EvalContext, params: P): string | undefined;
   run(ctx: EvalContext, params: P): Promise<AttackResult>;

@@ -36,7 +36,7 @@ export class Registry<T extends Plugin> {
 }
 
 /** Validate plugin params with its schema; the error names the plugin and the field. */
-export function parseParams<P>(kind: string, id: string, schema: z.ZodType<P>, raw: unknown): P {
+export function parseParams<P>(kind: string, id: string, schema: z.ZodType<P, z.ZodTypeDef, unknown>, raw: unknown): P {
   const r = schema.safeParse(raw ?? {});
   if (r.success) return r.data;
   const issue = r.error.issues[0];

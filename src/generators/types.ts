@@ -33,6 +33,6 @@ export interface Generator<P = any> {
   summary: string;
   /** Paper or source the implementation follows. */
   reference?: string;
-  paramsSchema: z.ZodType<P>;
+  paramsSchema: z.ZodType<P, z.ZodTypeDef, unknown>;
   fit(train: Table, params: P, ctx: FitContext): Promise<FittedModel>;
 }

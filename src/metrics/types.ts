@@ -13,7 +13,7 @@ export interface Metric<P = any> {
   family: MetricFamily;
   summary: string;
   reference?: string;
-  paramsSchema: z.ZodType<P>;
+  paramsSchema: z.ZodType<P, z.ZodTypeDef, unknown>;
   unsupportedReason?(ctx: EvalContext, params: P): string | undefined;
   compute(ctx: EvalContext, params: P): Promise<Measure[]>;
 }

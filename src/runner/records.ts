@@ -26,7 +26,7 @@ export interface ResultRecord {
   /** Seed of the cell: generator fitting and sampling derive from it. */
   seed: number;
   /** What produced the measure. `runner` for cost measures taken by the runner itself. */
-  source: { type: 'attack' | 'metric' | 'generator' | 'runner'; id: string; params?: Record<string, unknown> };
+  source: { type: 'attack' | 'metric' | 'runner'; id: string; params?: Record<string, unknown>; paramsHash?: string };
   family: EvaluatorFamily | 'generator';
   measure: string;
   value: number | null;

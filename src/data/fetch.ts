@@ -1,0 +1,164 @@
+/**
+ * Getting a dataset's upstream files, verified. For each file, in order: the offline mirror
+ * (`<dataDir>/<id>/<file>`), the user cache (`<cacheDir>/<id>/<file>`), then a download with
+ * global `fetch` into the cache. Every byte string is checked against its registered SHA-256
+ * before use; a download is written to a temp file and renamed, so the cache never holds a
+ * partial or unverified file.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { SynthbenchError, errorMessage, notFound } from '../core/errors.js';
+import type { DatasetSource, DatasetSpec } from './dataset-spec.js';
+
+export type FileOrigin = 'mirror' | 'cache' | 'download';
+
+export interface FetchOptions {
+  /** Offline mirror root (default env SYNTHBENCH_DATA_DIR). */
+  dataDir?: string;
+  /** Download cache root (default env SYNTHBENCH_CACHE_DIR, else $XDG_CACHE_HOME/synthbench/datasets, else ~/.cache/synthbench/datasets). */
+  cacheDir?: string;
+  /** Allow network downloads (default true unless env SYNTHBENCH_OFFLINE=1). */
+  download?: boolean;
+  /** fetch implementation (default global fetch). */
+  fetch?: typeof globalThis.fetch;
+  signal?: AbortSignal;
+  /** Environment to read defaults from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export function resolveMirrorDir(opts: FetchOptions = {}): string | undefined {
+  const env = opts.env ?? process.env;
+  return opts.dataDir ?? (env.SYNTHBENCH_DATA_DIR || undefined);
+}
+
+export function resolveCacheDir(opts: FetchOptions = {}): string {
+  const env = opts.env ?? process.env;
+  if (opts.cacheDir) return opts.cacheDir;
+  if (env.SYNTHBENCH_CACHE_DIR) return env.SYNTHBENCH_CACHE_DIR;
+  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'synthbench', 'datasets');
+  return join(homedir(), '.cache', 'synthbench', 'datasets');
+}
+
+export function downloadsAllowed(opts: FetchOptions = {}): boolean {
+  const env = opts.env ?? process.env;
+  return opts.download ?? env.SYNTHBENCH_OFFLINE !== '1';
+}
+
+async function readIfExists(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+function checksumError(msg: string): SynthbenchError {
+  return new SynthbenchError('CHECKSUM', msg);
+}
+
+/** Fetch and verify every source file of a dataset. `source` is the most remote origin used. */
+export async function fetchDatasetFiles(
+  spec: Pick<DatasetSpec, 'id' | 'sources'>,
+  opts: FetchOptions = {},
+): Promise<{ files: Map<string, Buffer>; origins: Map<string, FileOrigin>; source: FileOrigin }> {
+  const files = new Map<string, Buffer>();
+  const origins = new Map<string, FileOrigin>();
+  for (const src of spec.sources) {
+    const r = await fetchOne(spec.id, src, opts);
+    files.set(src.file, r.data);
+    origins.set(src.file, r.origin);
+  }
+  const all = [...origins.values()];
+  const source: FileOrigin = all.includes('download') ? 'download' : all.includes('cache') ? 'cache' : 'mirror';
+  return { files, origins, source };
+}
+
+async function fetchOne(id: string, src: DatasetSource, opts: FetchOptions): Promise<{ data: Buffer; origin: FileOrigin }> {
+  const expected = src.sha256.toLowerCase();
+  const mirror = resolveMirrorDir(opts);
+  if (mirror) {
+    const path = join(mirror, id, src.file);
+    const data = await readIfExists(path);
+    if (data) {
+      const actual = sha256Hex(data);
+      if (actual !== expected) {
+        throw checksumError(`dataset ${id}: mirror file ${path} has SHA-256 ${actual}, expected ${expected}; replace it with the upstream file from ${src.url}, or remove it to use the cache or a download`);
+      }
+      return { data, origin: 'mirror' };
+    }
+  }
+
+  const cacheDir = resolveCacheDir(opts);
+  const cachePath = join(cacheDir, id, src.file);
+  const allowed = downloadsAllowed(opts);
+  const cached = await readIfExists(cachePath);
+  if (cached) {
+    const actual = sha256Hex(cached);
+    if (actual === expected) return { data: cached, origin: 'cache' };
+    // The cache is ours: a damaged entry is replaced by a fresh, verified download when allowed.
+    if (!allowed) {
+      throw checksumError(`dataset ${id}: cached file ${cachePath} has SHA-256 ${actual}, expected ${expected}; delete it and allow downloads, or put a verified copy in a mirror (--data-dir)`);
+    }
+  }
+
+  if (!allowed) {
+    const where = mirror ? `${join(mirror, id, src.file)} or ${cachePath}` : cachePath;
+    throw notFound(`dataset ${id}: ${src.file} is not at ${where} and downloads are off (SYNTHBENCH_OFFLINE=1 or --offline); place the upstream file there (--data-dir / SYNTHBENCH_DATA_DIR, layout <dir>/${id}/${src.file}) or allow downloads`);
+  }
+  const data = await download(id, src, opts);
+  const actual = sha256Hex(data);
+  if (actual !== expected) {
+    throw checksumError(`dataset ${id}: ${src.file} downloaded from ${src.url} has SHA-256 ${actual}, expected ${expected}; the upstream file changed or the transfer was corrupted: retry, or place a verified copy in a mirror (--data-dir / SYNTHBENCH_DATA_DIR)`);
+  }
+  await writeAtomic(cachePath, data);
+  return { data, origin: 'download' };
+}
+
+async function download(id: string, src: DatasetSource, opts: FetchOptions): Promise<Buffer> {
+  const f = opts.fetch ?? globalThis.fetch;
+  const fail = (why: string) =>
+    notFound(`dataset ${id}: download of ${src.url} failed (${why}); check the network, or use an offline copy with --data-dir / SYNTHBENCH_DATA_DIR (layout <dir>/${id}/${src.file})`);
+  let res: Response;
+  try {
+    res = await f(src.url, { signal: opts.signal });
+  } catch (err) {
+    throw fail(causeMessage(err));
+  }
+  if (!res.ok) throw fail(`HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
+  try {
+    return Buffer.from(await res.arrayBuffer());
+  } catch (err) {
+    throw fail(causeMessage(err));
+  }
+}
+
+/** undici wraps the real reason (ECONNREFUSED, ENOTFOUND) in `cause`. */
+function causeMessage(err: unknown): string {
+  const cause = (err as { cause?: unknown })?.cause;
+  const base = errorMessage(err);
+  if (cause instanceof Error) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    return `${base}: ${code ?? errorMessage(cause)}`;
+  }
+  return base;
+}
+
+async function writeAtomic(path: string, data: Buffer): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,13 @@
+/** The generator registry: every built-in generator, looked up by id (`synthbench list --generators`). */
+import { Registry } from '../core/registry.js';
+import { identity } from './baseline/identity.js';
+import { marginals } from './baseline/marginals.js';
+import { uniform } from './baseline/uniform.js';
+import { gaussianCopula } from './copula/gaussian-copula.js';
+import type { Generator } from './types.js';
+
+export const generators = new Registry<Generator>('generator');
+generators.register(identity);
+generators.register(uniform);
+generators.register(marginals);
+generators.register(gaussianCopula);
