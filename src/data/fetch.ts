@@ -5,11 +5,12 @@
  * before use; a download is written to a temp file and renamed, so the cache never holds a
  * partial or unverified file.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { SynthbenchError, errorMessage, notFound } from '../core/errors.js';
+import { writeFileAtomic } from '../core/fs.js';
+import { sha256Hex } from '../core/hash.js';
 import type { DatasetSource, DatasetSpec } from './dataset-spec.js';
 
 export type FileOrigin = 'mirror' | 'cache' | 'download';
@@ -26,10 +27,6 @@ export interface FetchOptions {
   signal?: AbortSignal;
   /** Environment to read defaults from (default process.env). */
   env?: NodeJS.ProcessEnv;
-}
-
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 export function resolveMirrorDir(opts: FetchOptions = {}): string | undefined {
@@ -117,7 +114,7 @@ async function fetchOne(id: string, src: DatasetSource, opts: FetchOptions): Pro
   if (actual !== expected) {
     throw checksumError(`dataset ${id}: ${src.file} downloaded from ${src.url} has SHA-256 ${actual}, expected ${expected}; the upstream file changed or the transfer was corrupted: retry, or place a verified copy in a mirror (--data-dir / SYNTHBENCH_DATA_DIR)`);
   }
-  await writeAtomic(cachePath, data);
+  writeFileAtomic(cachePath, data);
   return { data, origin: 'download' };
 }
 
@@ -148,17 +145,4 @@ function causeMessage(err: unknown): string {
     return `${base}: ${code ?? errorMessage(cause)}`;
   }
   return base;
-}
-
-async function writeAtomic(path: string, data: Buffer): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
 }

@@ -37,7 +37,6 @@ export {
   resolveMirrorDir,
   resolveCacheDir,
   downloadsAllowed,
-  sha256Hex,
   type FetchOptions,
   type FileOrigin,
 } from './fetch.js';

@@ -9,7 +9,8 @@ import type { Table } from '../core/table.js';
 import type { DatasetSpec } from './dataset-spec.js';
 import { adult } from './datasets/adult.js';
 import { cohort } from './datasets/cohort.js';
-import { type FetchOptions, fetchDatasetFiles, sha256Hex } from './fetch.js';
+import { canonicalJson, sha256Hex } from '../core/hash.js';
+import { type FetchOptions, fetchDatasetFiles } from './fetch.js';
 
 export const datasets = new Registry<DatasetSpec>('dataset');
 datasets.register(cohort);
@@ -29,13 +30,6 @@ export interface LoadedDataset {
 }
 
 const noParams = z.object({}).strict();
-
-/** Canonical JSON: object keys sorted, so equal params give equal text. */
-function canonicalJson(v: unknown): string {
-  return JSON.stringify(v, (_k, val) =>
-    val && typeof val === 'object' && !Array.isArray(val) ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : val,
-  );
-}
 
 /**
  * SHA-256 of: a version tag, the dataset id, the canonical JSON of its validated params and, for

@@ -15,3 +15,4 @@ export {
   type MarginalKind,
 } from './copula/gaussian-copula.js';
 export { FAMILY_NAMES, type FamilyName, type Univariate } from './copula/distributions.js';
+export { isModelled, learnResolution, finishNumeric, type Resolution } from './common.js';

@@ -3,7 +3,7 @@ import { SynthbenchError } from '../../src/core/errors.js';
 import { parseParams } from '../../src/core/registry.js';
 import { Rng } from '../../src/core/rng.js';
 import { Table } from '../../src/core/table.js';
-import { marginals } from '../../src/generators/baseline/marginals.js';
+import { marginals, marginalsParams } from '../../src/generators/baseline/marginals.js';
 import { gaussianCopula, gaussianCopulaParams } from '../../src/generators/copula/gaussian-copula.js';
 import { betaDraw, col, fitContext, frequencies, gammaDraw, mean, mixedTable, pearson, quantile, sameArrays, schemaOf, sd } from './helpers.js';
 
@@ -156,7 +156,7 @@ describe('gaussian copula: mixed data', () => {
     const synth = share(s);
     // Independent marginals lose it entirely; the copula keeps most of it (the within-interval
     // noise of the frequency encoding attenuates the normal-score correlation somewhat).
-    const indep = share((await marginals.fit(train, { bins: 'fd' }, fitContext(1))).sample(10000, new Rng(3)));
+    const indep = share((await marginals.fit(train, marginalsParams.parse({}), fitContext(1))).sample(10000, new Rng(3)));
     expect(real).toBeGreaterThan(0.55);
     expect(Math.abs(indep)).toBeLessThan(0.05);
     expect(synth).toBeGreaterThan(0.4);
@@ -194,7 +194,7 @@ describe('gaussian copula: mixed data', () => {
 });
 
 describe('gaussian copula: edge cases', () => {
-  it('handles constant, empty and id columns', async () => {
+  it('handles constant, empty and id columns (ids left missing)', async () => {
     const n = 200;
     const rng = new Rng(1);
     const schema = schemaOf(
@@ -212,10 +212,11 @@ describe('gaussian copula: edge cases', () => {
     const t = new Table(schema, [id, k, none, cat, v]);
     const model = await gaussianCopula.fit(t, defaults, fitContext(1));
     const d = model.describe();
-    expect(d.columns.map((c) => c.marginal).slice(1, 4)).toEqual(['constant', 'empty', 'empty']);
+    expect(d.columns.map((c) => c.marginal).slice(0, 4)).toEqual(['not-modelled', 'constant', 'empty', 'empty']);
     expect(d.columns[0].inCorrelation).toBe(false);
     expect(d.correlation[0]).toEqual([1, 0, 0, 0, 0]);
     const s = model.sample(50, new Rng(2));
+    expect(Array.from(s.numeric('id')).every(Number.isNaN)).toBe(true); // real ids never released
     expect(Array.from(s.numeric('k')).every((x) => x === 3.5)).toBe(true);
     expect(Array.from(s.numeric('none')).every(Number.isNaN)).toBe(true);
     expect(Array.from(s.codes('cat')).every((c) => c === -1)).toBe(true);

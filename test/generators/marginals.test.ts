@@ -3,7 +3,7 @@ import { parseParams } from '../../src/core/registry.js';
 import { Rng } from '../../src/core/rng.js';
 import { Table } from '../../src/core/table.js';
 import { buildHistogram, freedmanDiaconisBins } from '../../src/generators/baseline/histogram.js';
-import { marginals, marginalsParams } from '../../src/generators/baseline/marginals.js';
+import { marginals, marginalsParams, splitPointMasses } from '../../src/generators/baseline/marginals.js';
 import { col, fitContext, frequencies, mixedTable, pearson, quantile, sameArrays, schemaOf } from './helpers.js';
 
 describe('Freedman–Diaconis histogram', () => {
@@ -23,6 +23,19 @@ describe('Freedman–Diaconis histogram', () => {
     expect(Array.from(h.lower)).toEqual([0.5, 3.5, 6.5]);
     expect(Array.from(h.upper)).toEqual([3.5, 6.5, 7.5]);
     expect(Array.from(h.counts)).toEqual([4, 0, 1]);
+  });
+});
+
+describe('point masses', () => {
+  it('splits runs of at least max(2, share·m) equal values', () => {
+    // m = 20, share 0.1 → need 2: values 0 (×12) and 5 (×2) are masses; 1, 2, 3, 9 are not.
+    const x = Float64Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 5, 5, 9, 9.5, 10).sort();
+    const s = splitPointMasses(x, 0.1);
+    expect(Array.from(s.values)).toEqual([0, 5]);
+    expect(Array.from(s.counts)).toEqual([12, 2]);
+    expect(Array.from(s.rest)).toEqual([1, 2, 3, 9, 9.5, 10]);
+    const t = splitPointMasses(x, 0.5); // need 10: only 0
+    expect(Array.from(t.values)).toEqual([0]);
   });
 });
 
@@ -82,6 +95,30 @@ describe('marginals generator', () => {
     expect(Math.abs(pearson(s.numeric('a'), s.numeric('b')))).toBeLessThan(0.06);
   });
 
+  it('reproduces a zero-inflated integer column and a spike inside the range', async () => {
+    // Like adult's capital-gain (92 % zeros, long tail) and hours-per-week (47 % at 40).
+    const rng = new Rng(8);
+    const n = 6000;
+    const gain = Float64Array.from({ length: n }, () => (rng.next() < 0.9 ? 0 : Math.round(200 + 20000 * rng.next() ** 3)));
+    const hours = Float64Array.from({ length: n }, () => (rng.next() < 0.45 ? 40 : Math.max(1, Math.min(99, Math.round(40 + 12 * rng.normal())))));
+    const t = new Table(schemaOf(col('gain', 'integer'), col('hours', 'integer')), [gain, hours]);
+    const model = await marginals.fit(t, params, fitContext(1));
+    const s = model.sample(20000, new Rng(9));
+    const share = (a: Float64Array, v: number) => a.filter((x) => x === v).length / a.length;
+    expect(Math.abs(share(s.numeric('gain'), 0) - share(gain, 0))).toBeLessThan(0.01);
+    expect(Math.abs(share(s.numeric('hours'), 40) - share(hours, 40))).toBeLessThan(0.01);
+    // Neighbours of the spike keep their own (small) frequency rather than absorbing the spike's bin.
+    expect(Math.abs(share(s.numeric('hours'), 41) - share(hours, 41))).toBeLessThan(0.01);
+    const posT = gain.filter((x) => x > 0);
+    const posS = s.numeric('gain').filter((x) => x > 0);
+    // A histogram sampler moves a quantile by at most one bin width (plus sampling noise).
+    const h = model.columns[0].histogram!;
+    const binWidth = h.upper[0] - h.lower[0];
+    expect(Array.from(model.columns[0].pointValues!)).toEqual([0]);
+    for (const p of [0.1, 0.25, 0.5, 0.75, 0.9]) expect(Math.abs(quantile(posS, p) - quantile(posT, p))).toBeLessThan(binWidth);
+    for (const v of s.numeric('gain')) expect(v >= 0 && Number.isInteger(v)).toBe(true);
+  });
+
   it('bins = 1 gives uniform sampling over the range', async () => {
     const model = await marginals.fit(train, marginalsParams.parse({ bins: 1 }), fitContext(1));
     const s = await model.sample(20000, new Rng(6));
@@ -99,8 +136,9 @@ describe('marginals generator', () => {
   });
 
   it('validates params', () => {
-    expect(parseParams('generator', 'marginals', marginals.paramsSchema, undefined)).toEqual({ bins: 'fd' });
+    expect(parseParams('generator', 'marginals', marginals.paramsSchema, undefined)).toEqual({ bins: 'fd', pointMassShare: 0.05 });
     expect(() => parseParams('generator', 'marginals', marginals.paramsSchema, { bins: 0 })).toThrow(/params\.bins/);
     expect(() => parseParams('generator', 'marginals', marginals.paramsSchema, { bins: 'auto' })).toThrow(/params\.bins/);
+    expect(() => parseParams('generator', 'marginals', marginals.paramsSchema, { pointMassShare: 0 })).toThrow(/params\.pointMassShare/);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SynthbenchError } from '../../src/core/errors.js';
 import { parseParams } from '../../src/core/registry.js';
 import { Rng } from '../../src/core/rng.js';
+import { Table } from '../../src/core/table.js';
 import { generators } from '../../src/generators/index.js';
 import { fitContext, mixedTable } from './helpers.js';
 
@@ -28,5 +29,25 @@ describe('generator registry', () => {
     s.schema.columns.forEach((spec, j) => expect(spec).toBe(train.schema.columns[j]));
     expect(model.sizeBytes).toBeGreaterThan(0);
     expect((await model.sample(0, new Rng(4))).nRows).toBe(0);
+  });
+
+  it('only identity releases id columns; the others leave id and excluded columns missing', async () => {
+    const base = mixedTable(200, 5);
+    const schema = {
+      columns: [
+        { name: 'pid', kind: 'categorical' as const, roles: ['id' as const], categories: Array.from({ length: 200 }, (_, i) => `P${i}`) },
+        { name: 'note', kind: 'continuous' as const, roles: ['excluded' as const] },
+        ...base.schema.columns,
+      ],
+    };
+    const t = new Table(schema, [Int32Array.from({ length: 200 }, (_, i) => i), Float64Array.from({ length: 200 }, (_, i) => i / 7), ...base.arrays()]);
+    for (const g of generators.list()) {
+      const model = await g.fit(t, parseParams('generator', g.id, g.paramsSchema, undefined), fitContext(1));
+      const s = await model.sample(100, new Rng(2));
+      const idsMissing = Array.from(s.codes('pid')).every((c) => c === -1);
+      const noteMissing = Array.from(s.numeric('note')).every(Number.isNaN);
+      expect([g.id, idsMissing, noteMissing]).toEqual([g.id, g.id !== 'identity', g.id !== 'identity']);
+      expect(s.missingRates()[3]).toBeLessThan(0.5); // modelled columns are filled
+    }
   });
 });

@@ -83,7 +83,7 @@ export const COHORT_SEVERITY = ['mild', 'moderate', 'severe', 'critical'];
 const SEVERITY_CUTS = [0.2, 0.9, 1.6];
 
 export const COHORT_TREATMENTS = ['standard_care', 'enzyme_replacement', 'gene_therapy', 'supportive_only'];
-const TREATMENT_EFFECT = [0, -0.5, -1.1, 0.4];
+const TREATMENT_EFFECT = [0, -0.8, -1.6, 0.7];
 
 const END_DAY = Date.UTC(2023, 11, 31) / 86_400_000;
 const DAY_MS = 86_400_000;
@@ -239,7 +239,7 @@ export function generateCohort(raw: Partial<CohortParams> = {}): { table: Table;
     enrol[i] = (joinDay + r.enrollment.int(END_DAY - joinDay + 1)) * DAY_MS;
 
     // The outcome depends on true lab values, including those later masked as missing.
-    const eta = -1.4 + 0.5 * g + 0.35 * k + 0.4 * Math.log(c / 3) - 0.012 * (enz - 45) + TREATMENT_EFFECT[tr] + 0.4 * cm;
+    const eta = -2.2 + 0.9 * g + 0.6 * k + 0.8 * Math.log(c / 3) - 0.025 * (enz - 45) + TREATMENT_EFFECT[tr] + 0.6 * cm;
     event[i] = r.outcome.bernoulli(logistic(eta)) ? 1 : 0;
 
     const pm = S.labMissing;

@@ -6,16 +6,30 @@
  * two or more rows) is a point mass, reproduced exactly at its frequency (zero-inflated counts,
  * a 40-hour week); the other values form an equal-width histogram (Freedman–Diaconis bins by
  * default, see histogram.ts) sampled as "bin by frequency, then uniform inside the bin", so rare
- * training values are not copied verbatim. Whole-number kinds are rounded (a draw that rounds onto
- * a point-mass value is redrawn so that masses are not inflated); values stay in the observed
- * range. Each column's missing values are reproduced at its observed rate (independent Bernoulli).
+ * training values are not copied verbatim. Values are rounded to the training resolution (whole
+ * numbers for integers, learned decimals or date/time unit otherwise); a draw that rounds onto a
+ * point-mass value is redrawn so that masses are not inflated; values stay in the observed range. Each column's missing values are reproduced at its observed rate (independent Bernoulli).
+ * Id and excluded columns are not modelled and stay missing.
  */
 import { z } from 'zod';
 import { throwIfAborted } from '../../core/errors.js';
 import { AliasTable, type Rng } from '../../core/rng.js';
 import { Table, allocateColumns } from '../../core/table.js';
-import { ABORT_STRIDE, finishNumeric, isWholeKind, paramsSchemaOf, requireRows, requireSampleSize } from '../common.js';
+import type { ColumnSpec } from '../../core/schema.js';
+import {
+  ABORT_STRIDE,
+  type Resolution,
+  finishNumeric,
+  isModelled,
+  isWholeKind,
+  learnResolution,
+  requireRows,
+  requireSampleSize,
+  splitPointMasses,
+} from '../common.js';
 import type { FittedModel, Generator } from '../types.js';
+
+export { splitPointMasses };
 import { type Histogram, MAX_BINS, buildHistogram, freedmanDiaconisBins } from './histogram.js';
 
 export const marginalsParams = z
@@ -41,6 +55,8 @@ export interface MarginalColumn {
   histogram?: Histogram;
   /** Coded columns: training count per category code. */
   categoryCounts?: Float64Array;
+  /** Numeric columns: resolution of the training values (see common.ts). */
+  resolution?: Resolution;
 }
 
 export interface MarginalsModel extends FittedModel {
@@ -48,29 +64,9 @@ export interface MarginalsModel extends FittedModel {
   readonly columns: MarginalColumn[];
 }
 
-/** Split sorted values into point masses (runs of ≥ max(2, share·m) equal values) and the rest. */
-export function splitPointMasses(sorted: Float64Array, share: number): { values: Float64Array; counts: Float64Array; rest: Float64Array } {
-  const m = sorted.length;
-  const need = Math.max(2, share * m);
-  const values: number[] = [];
-  const counts: number[] = [];
-  const rest = new Float64Array(m);
-  let r = 0;
-  for (let i = 0; i < m; ) {
-    let j = i + 1;
-    while (j < m && sorted[j] === sorted[i]) j++;
-    if (j - i >= need) {
-      values.push(sorted[i]);
-      counts.push(j - i);
-    } else {
-      for (let k = i; k < j; k++) rest[r++] = sorted[k];
-    }
-    i = j;
-  }
-  return { values: Float64Array.from(values), counts: Float64Array.from(counts), rest: rest.slice(0, r) };
-}
-
-function fitNumeric(out: MarginalColumn, values: Float64Array, whole: boolean, params: MarginalsParams): void {
+function fitNumeric(out: MarginalColumn, spec: ColumnSpec, values: Float64Array, params: MarginalsParams): void {
+  out.resolution = learnResolution(spec, values);
+  const whole = isWholeKind(spec);
   let m = 0;
   for (const v of values) if (v === v) m++;
   if (m === 0) return;
@@ -92,7 +88,7 @@ export const marginals = {
   family: 'baseline',
   summary: 'Each column sampled independently from its training marginal (point masses + histogram, or category frequencies); no dependence kept.',
   reference: 'Baseline (independent marginals); Freedman & Diaconis (1981) histogram bins.',
-  paramsSchema: paramsSchemaOf(marginalsParams),
+  paramsSchema: marginalsParams,
   async fit(train: Table, params: MarginalsParams, ctx): Promise<MarginalsModel> {
     requireRows(train, 'marginals');
     const schema = train.schema;
@@ -100,12 +96,13 @@ export const marginals = {
     const columns: MarginalColumn[] = train.columns.map((c, j) => {
       throwIfAborted(ctx.signal);
       const out: MarginalColumn = { name: c.spec.name, missingRate: missing[j] };
+      if (!isModelled(c.spec)) return out;
       if (c.type === 'coded') {
         const counts = new Float64Array(c.categories.length);
         for (const code of c.codes) if (code >= 0 && code < counts.length) counts[code]++;
         out.categoryCounts = counts;
       } else {
-        fitNumeric(out, c.values, isWholeKind(c.spec), params);
+        fitNumeric(out, c.spec, c.values, params);
       }
       return out;
     });
@@ -124,6 +121,7 @@ export const marginals = {
         const out = allocateColumns(schema, n);
         schema.columns.forEach((spec, j) => {
           const col = columns[j];
+          if (!isModelled(spec)) return; // id/excluded: stays missing
           const r = rng.fork('column', spec.name);
           const dst = out[j];
           const rate = col.missingRate;
@@ -165,9 +163,10 @@ export const marginals = {
               continue;
             }
             const b = k - nPoints;
-            let v = finishNumeric(spec, r.uniform(hist!.lower[b], hist!.upper[b]), min, max);
-            for (let t = 0; whole && t < MAX_REDRAWS && isPoint.has(v); t++) {
-              v = finishNumeric(spec, r.uniform(hist!.lower[b], hist!.upper[b]), min, max);
+            const res = col.resolution!;
+            let v = finishNumeric(spec, r.uniform(hist!.lower[b], hist!.upper[b]), min, max, res);
+            for (let t = 0; t < MAX_REDRAWS && isPoint.has(v); t++) {
+              v = finishNumeric(spec, r.uniform(hist!.lower[b], hist!.upper[b]), min, max, res);
             }
             dst[i] = v;
           }

@@ -1,16 +1,18 @@
 /**
  * Uniform baseline: every column independently uniform over its observed support. Numeric
- * columns: continuous U[min, max] of the training values (datetimes as epoch milliseconds,
- * rounded to whole ms); integer columns: uniform over the whole numbers in [min, max]. Coded
+ * columns: continuous U[min, max] of the training values (datetimes as epoch milliseconds),
+ * rounded to the training values' resolution (decimals, or day/hour/…/ms for datetimes);
+ * integer columns: uniform over the whole numbers in [min, max]. Coded
  * columns: uniform over the schema's category list (including categories unseen in training).
- * No missing values are produced. It keeps nothing of the data but ranges and category lists:
+ * No missing values are produced, except in id/excluded columns, which are not modelled and
+ * stay missing. It keeps nothing of the data but ranges and category lists:
  * the lower reference point for fidelity and utility.
  */
 import { z } from 'zod';
 import { throwIfAborted } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
 import { Table, allocateColumns } from '../../core/table.js';
-import { ABORT_STRIDE, finishNumeric, observedRange, requireRows, requireSampleSize } from '../common.js';
+import { ABORT_STRIDE, type Resolution, finishNumeric, isModelled, learnResolution, observedRange, requireRows, requireSampleSize } from '../common.js';
 import type { FittedModel, Generator } from '../types.js';
 
 export const uniformParams = z.object({}).strict();
@@ -22,6 +24,8 @@ export interface UniformColumn {
   min: number;
   max: number;
   nCategories: number;
+  /** Numeric columns: resolution of the training values (see common.ts). */
+  resolution?: Resolution;
 }
 
 export interface UniformModel extends FittedModel {
@@ -40,9 +44,10 @@ export const uniform = {
     const schema = train.schema;
     const columns: UniformColumn[] = train.columns.map((c) => {
       throwIfAborted(ctx.signal);
+      if (!isModelled(c.spec)) return { name: c.spec.name, min: NaN, max: NaN, nCategories: 0 };
       if (c.type === 'numeric') {
         const r = observedRange(c.values);
-        return { name: c.spec.name, min: r.min, max: r.max, nCategories: 0 };
+        return { name: c.spec.name, min: r.min, max: r.max, nCategories: 0, resolution: learnResolution(c.spec, c.values) };
       }
       return { name: c.spec.name, min: NaN, max: NaN, nCategories: c.categories.length };
     });
@@ -55,6 +60,7 @@ export const uniform = {
         const out = allocateColumns(schema, n);
         schema.columns.forEach((spec, j) => {
           const col = columns[j];
+          if (!isModelled(spec)) return; // id/excluded: stays missing
           const r = rng.fork('column', spec.name);
           const dst = out[j];
           if (dst instanceof Int32Array) {
@@ -77,7 +83,7 @@ export const uniform = {
           }
           for (let i = 0; i < n; i++) {
             if ((i & (ABORT_STRIDE - 1)) === 0) throwIfAborted(signal);
-            dst[i] = finishNumeric(spec, r.uniform(col.min, col.max), col.min, col.max);
+            dst[i] = finishNumeric(spec, r.uniform(col.min, col.max), col.min, col.max, col.resolution!);
           }
         });
         return new Table(schema, out);

@@ -7,8 +7,11 @@
  * Numeric marginals are chosen per column by KS statistic (select-marginal.ts); coded columns
  * use frequency intervals (frequency-intervals.ts). Integer columns are fitted on values jittered
  * by U(−½, ½) (the distributional transform, so ties do not distort the KS test or the normal
- * scores) and rounded when sampled. Missing values are reproduced per column at the observed rate,
- * independently of everything else.
+ * scores) and rounded when sampled; all numeric output is rounded to the training values'
+ * resolution (as SDV's enforce_rounding). Missing values are reproduced per column at the observed rate,
+ * independently of everything else. Columns with the id or excluded role are not modelled and
+ * stay missing in the output (real identifiers must not reach synthetic data). Opt-in extension (`pointMassShare`): frequent numeric values
+ * become point masses of a mixed marginal (point-mass.ts), for zero-inflated and heaped columns.
  */
 import { z } from 'zod';
 import { badConfig, throwIfAborted } from '../../core/errors.js';
@@ -16,12 +19,23 @@ import type { Rng } from '../../core/rng.js';
 import type { ColumnKind, ColumnSpec, Schema } from '../../core/schema.js';
 import { normalCdf, normalPpf } from '../../core/special.js';
 import { Table, allocateColumns } from '../../core/table.js';
-import { ABORT_STRIDE, finishNumeric, observedRange, paramsSchemaOf, requireRows, requireSampleSize } from '../common.js';
+import {
+  ABORT_STRIDE,
+  type Resolution,
+  finishNumeric,
+  isModelled,
+  learnResolution,
+  observedRange,
+  requireRows,
+  requireSampleSize,
+  splitPointMasses,
+} from '../common.js';
 import type { FitContext, FittedModel, Generator } from '../types.js';
 import { pairwiseCorrelation, repairCorrelation } from './correlation.js';
-import { FAMILY_NAMES, type FamilyName, type Univariate, ksStatistic, sampleStats } from './distributions.js';
+import { FAMILY_NAMES, type FamilyName, type SampleStats, type Univariate, ksStatistic, sampleStats } from './distributions.js';
 import { FrequencyIntervals } from './frequency-intervals.js';
-import { type SelectionRule, fitFamily, selectMarginal } from './select-marginal.js';
+import { PointMassMarginal, pointMassIndex } from './point-mass.js';
+import { fitFamily, selectMarginal } from './select-marginal.js';
 
 /** u is clipped to [U_CLIP, 1 − U_CLIP] before Φ⁻¹ at fit time, so |z| ≤ 4.753. */
 export const U_CLIP = 1e-6;
@@ -40,11 +54,17 @@ export const gaussianCopulaParams = z
     ksAlpha: z.number().gt(0).lt(1).default(0.01),
     /** Clip sampled numeric values to the observed [min, max] of the training column. */
     enforceBounds: z.boolean().default(true),
+    /**
+     * Extension (null = off, SDV behaviour): values held by at least this share of a numeric
+     * column's observed rows are point masses of a mixed marginal (see point-mass.ts).
+     */
+    pointMassShare: z.number().min(0.001).max(1).nullable().default(null),
   })
   .strict();
 export type GaussianCopulaParams = z.infer<typeof gaussianCopulaParams>;
 
-export type MarginalKind = FamilyName | 'frequency-intervals' | 'constant' | 'empty';
+/** 'not-modelled': an id/excluded column, left missing in the output; 'empty': never observed. */
+export type MarginalKind = FamilyName | 'point-masses' | 'frequency-intervals' | 'constant' | 'empty' | 'not-modelled';
 
 export interface CopulaColumnDescription {
   name: string;
@@ -57,8 +77,10 @@ export interface CopulaColumnDescription {
   candidates?: Partial<Record<FamilyName, number>>;
   /** The family was fixed by `columnDistributions`. */
   forced?: boolean;
+  /** With `pointMassShare`: the point masses (value and share of observed rows); the family then models the other values. */
+  pointMasses?: { value: number; share: number }[];
   missingRate: number;
-  /** Whether the column takes part in the correlation (not constant/empty, not an id/excluded column). */
+  /** Whether the column takes part in the correlation (not constant, empty or not modelled). */
   inCorrelation: boolean;
 }
 
@@ -76,10 +98,12 @@ interface ColumnModel {
   marginal: MarginalKind;
   active: boolean;
   dist?: Univariate;
+  pointMass?: PointMassMarginal;
   intervals?: FrequencyIntervals;
   constant?: number;
   min: number;
   max: number;
+  resolution?: Resolution;
   ks?: number;
   candidates?: Partial<Record<FamilyName, number>>;
   forced?: boolean;
@@ -102,7 +126,7 @@ export class GaussianCopulaModel implements FittedModel {
   ) {
     const d = columns.length;
     let bytes = 2 * d * d * 8;
-    for (const c of columns) bytes += 24 + (c.dist?.sizeBytes ?? 0) + (c.intervals?.sizeBytes ?? 0);
+    for (const c of columns) bytes += 24 + (c.pointMass?.sizeBytes ?? c.dist?.sizeBytes ?? 0) + (c.intervals?.sizeBytes ?? 0);
     this.sizeBytes = bytes;
     this.families = Object.fromEntries(columns.map((c) => [c.spec.name, c.marginal]));
   }
@@ -120,6 +144,7 @@ export class GaussianCopulaModel implements FittedModel {
         ks: c.ks,
         candidates: c.candidates,
         forced: c.forced,
+        pointMasses: c.pointMass ? Array.from(c.pointMass.values, (value, k) => ({ value, share: c.pointMass!.probs[k] })) : undefined,
         missingRate: c.missingRate,
         inCorrelation: c.active,
       })),
@@ -149,7 +174,7 @@ export class GaussianCopulaModel implements FittedModel {
     const out = allocateColumns(this.schema, n);
     for (let j = 0; j < d; j++) {
       const c = this.columns[j];
-      if (c.marginal === 'empty') continue;
+      if (c.marginal === 'empty' || c.marginal === 'not-modelled') continue;
       const dst = out[j];
       const mRng = rng.fork('missing', c.spec.name);
       const rate = c.missingRate;
@@ -159,8 +184,13 @@ export class GaussianCopulaModel implements FittedModel {
         if ((i & (ABORT_STRIDE - 1)) === 0) throwIfAborted(this.signal);
         if (rate > 0 && mRng.next() < rate) continue;
         const u = normalCdf(latent[i * d + j]);
-        if (c.intervals) dst[i] = c.intervals.decode(u);
-        else if (c.dist) dst[i] = finishNumeric(c.spec, c.dist.ppf(Math.min(1 - U_SAMPLE_CLIP, Math.max(U_SAMPLE_CLIP, u))), lo, hi);
+        if (c.intervals) {
+          dst[i] = c.intervals.decode(u);
+          continue;
+        }
+        const uc = Math.min(1 - U_SAMPLE_CLIP, Math.max(U_SAMPLE_CLIP, u));
+        if (c.pointMass) dst[i] = finishNumeric(c.spec, c.pointMass.ppf(uc), lo, hi, c.resolution!);
+        else if (c.dist) dst[i] = finishNumeric(c.spec, c.dist.ppf(uc), lo, hi, c.resolution!);
         else dst[i] = c.constant!;
       }
     }
@@ -173,6 +203,35 @@ function normalScore(u: number): number {
   return normalPpf(Math.min(1 - U_CLIP, Math.max(U_CLIP, u)));
 }
 
+/** Fit the continuous family of a numeric column (selected by KS, or fixed by the user). */
+function fitContinuousPart(
+  spec: ColumnSpec,
+  stats: SampleStats,
+  params: GaussianCopulaParams,
+): { dist: Univariate; ks: number; candidates?: Partial<Record<FamilyName, number>>; forced?: boolean } {
+  const forcedName = params.columnDistributions[spec.name];
+  if (forcedName) {
+    const dist = fitFamily(forcedName, stats);
+    if (!dist) {
+      throw badConfig(
+        `gaussian-copula: family "${forcedName}" cannot be fitted to column "${spec.name}"; choose another in params.columnDistributions`,
+      );
+    }
+    return { dist, ks: ksStatistic(stats.sorted, (x) => dist.cdf(x)), forced: true };
+  }
+  const choice = selectMarginal(stats, params.distributions, params.selection, params.ksAlpha);
+  // Uniform always fits a non-constant sample; it backs up a candidate list that fits nothing.
+  const chosen = choice ?? selectMarginal(stats, ['uniform'], 'min-ks')!;
+  return { dist: chosen.dist, ks: chosen.ks, candidates: chosen.candidates };
+}
+
+/** The non-missing values of a column, sorted. */
+function sortedObserved(values: Float64Array, count: number): Float64Array {
+  const out = new Float64Array(count);
+  for (let i = 0, k = 0; i < values.length; i++) if (values[i] === values[i]) out[k++] = values[i];
+  return out.sort();
+}
+
 function fitNumericColumn(
   spec: ColumnSpec,
   values: Float64Array,
@@ -183,52 +242,73 @@ function fitNumericColumn(
   signal?: AbortSignal,
 ): ColumnModel {
   const r = observedRange(values);
-  const modelled = !spec.roles.includes('id') && !spec.roles.includes('excluded');
-  const base: ColumnModel = { spec, missingRate, marginal: 'empty', active: false, min: r.min, max: r.max };
+  const base: ColumnModel = { spec, missingRate, marginal: 'empty', active: false, min: r.min, max: r.max, resolution: learnResolution(spec, values) };
+  if (!isModelled(spec)) return { ...base, marginal: 'not-modelled' };
   if (r.count === 0) return base;
   if (r.min === r.max) return { ...base, marginal: 'constant', constant: r.min };
+
+  // Optional point masses: frequent values are modelled exactly, the rest by a continuous family.
+  let masses: { values: Float64Array; counts: Float64Array; rest: Float64Array } | undefined;
+  if (params.pointMassShare !== null) {
+    const sorted = sortedObserved(values, r.count);
+    masses = splitPointMasses(sorted, params.pointMassShare);
+    if (masses.values.length === 0) masses = undefined;
+    // A leftover with fewer than two distinct values cannot carry a continuous family: every value becomes a mass.
+    else if (masses.rest.length > 0 && masses.rest[0] === masses.rest[masses.rest.length - 1]) masses = splitPointMasses(sorted, 0, 1);
+  }
+  const isMass = (v: number) => masses !== undefined && pointMassIndex(masses.values, v) >= 0;
 
   // Integers: spread each value uniformly over its rounding cell [v − ½, v + ½).
   const jitter = spec.kind === 'integer';
   const fitValues = new Float64Array(values.length);
-  const compact = new Float64Array(r.count);
-  for (let i = 0, k = 0; i < values.length; i++) {
+  let m = 0;
+  for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    const x = v !== v ? NaN : jitter ? v + rng.next() - 0.5 : v;
+    const x = v !== v ? NaN : jitter && !isMass(v) ? v + rng.next() - 0.5 : v;
     fitValues[i] = x;
-    if (x === x) compact[k++] = x;
+    if (x === x && !isMass(v)) m++;
   }
-  const stats = jitter ? sampleStats(compact, r.min - 0.5, r.max + 0.5) : sampleStats(compact);
+  const compact = new Float64Array(m);
+  for (let i = 0, k = 0; i < values.length; i++) if (fitValues[i] === fitValues[i] && !isMass(values[i])) compact[k++] = fitValues[i];
   throwIfAborted(signal);
 
-  const forcedName = params.columnDistributions[spec.name];
-  let dist: Univariate | undefined;
-  let ks: number;
-  let candidates: Partial<Record<FamilyName, number>> | undefined;
-  if (forcedName) {
-    dist = fitFamily(forcedName, stats);
-    if (!dist) {
-      throw badConfig(
-        `gaussian-copula: family "${forcedName}" cannot be fitted to column "${spec.name}"; choose another in params.columnDistributions`,
-      );
+  let part: ReturnType<typeof fitContinuousPart> | undefined;
+  if (m > 0) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v === v && !isMass(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
     }
-    const fixed = dist;
-    ks = ksStatistic(stats.sorted, (x) => fixed.cdf(x));
-  } else {
-    const choice = selectMarginal(stats, params.distributions, params.selection as SelectionRule, params.ksAlpha);
-    // Uniform always fits a non-constant column; it backs up a candidate list that fits nothing.
-    const chosen = choice ?? selectMarginal(stats, ['uniform'], 'min-ks')!;
-    dist = chosen.dist;
-    ks = chosen.ks;
-    candidates = chosen.candidates;
+    const stats = jitter ? sampleStats(compact, lo - 0.5, hi + 0.5) : sampleStats(compact);
+    part = fitContinuousPart(spec, stats, params);
   }
+  const pointMass = masses
+    ? new PointMassMarginal(
+        masses.values,
+        masses.counts.map((c) => c / r.count),
+        part?.dist,
+        m / r.count,
+      )
+    : undefined;
+  const dist = part?.dist;
 
   for (let i = 0; i < values.length; i++) {
     if ((i & (ABORT_STRIDE - 1)) === 0) throwIfAborted(signal);
     const x = fitValues[i];
-    scores[i] = x === x ? normalScore(dist.cdf(x)) : NaN;
+    if (x !== x) scores[i] = NaN;
+    else scores[i] = normalScore(pointMass ? pointMass.toUniform(x, rng) : dist!.cdf(x));
   }
-  return { ...base, marginal: dist.family, active: modelled, dist, ks, candidates, forced: forcedName ? true : undefined };
+  return {
+    ...base,
+    marginal: dist ? dist.family : 'point-masses',
+    active: true,
+    dist,
+    pointMass,
+    ks: part?.ks,
+    candidates: part?.candidates,
+    forced: part?.forced,
+  };
 }
 
 function fitCodedColumn(
@@ -240,8 +320,8 @@ function fitCodedColumn(
   scores: Float64Array,
   signal?: AbortSignal,
 ): ColumnModel {
-  const modelled = !spec.roles.includes('id') && !spec.roles.includes('excluded');
   const base: ColumnModel = { spec, missingRate, marginal: 'empty', active: false, min: NaN, max: NaN };
+  if (!isModelled(spec)) return { ...base, marginal: 'not-modelled' };
   const intervals = FrequencyIntervals.fit(codes, nCategories, spec.kind === 'ordinal');
   if (!intervals) return base;
   for (let i = 0; i < codes.length; i++) {
@@ -249,7 +329,7 @@ function fitCodedColumn(
     const c = codes[i];
     scores[i] = c >= 0 && c < nCategories ? normalScore(intervals.encode(c, rng)) : NaN;
   }
-  return { ...base, marginal: 'frequency-intervals', intervals, active: modelled };
+  return { ...base, marginal: 'frequency-intervals', intervals, active: true };
 }
 
 export function fitGaussianCopula(train: Table, params: GaussianCopulaParams, ctx: FitContext): GaussianCopulaModel {
@@ -290,7 +370,7 @@ export const gaussianCopula = {
   family: 'copula',
   summary: 'Gaussian copula: per-column marginals chosen by KS statistic, joined by the correlation of normal scores (SDV-style).',
   reference: 'Patki, Wedge & Veeramachaneni (2016), The Synthetic Data Vault, IEEE DSAA; Sklar (1959).',
-  paramsSchema: paramsSchemaOf(gaussianCopulaParams),
+  paramsSchema: gaussianCopulaParams,
   async fit(train: Table, params: GaussianCopulaParams, ctx: FitContext): Promise<GaussianCopulaModel> {
     return fitGaussianCopula(train, params, ctx);
   },
