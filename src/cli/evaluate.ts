@@ -55,7 +55,7 @@ export function registerEvaluate(program: Command): void {
     .requiredOption('--holdout <file>', 'real rows the generator never saw (non-members)')
     .requiredOption('--synthetic <files...>', 'synthetic CSV file(s); each becomes a leaderboard row')
     .option('--reference <file>', "attacker's population sample (enables reference-based attacks)")
-    .option('--schema <file>', 'schema override JSON (kinds, roles, target; see docs/schema-file.md)')
+    .option('--schema <file>', 'schema override JSON (kinds, roles, target; see docs/data.md#schema-override-file)')
     .option('--target <column>', 'target column for utility metrics (overrides the schema file)')
     .option('--config <file>', 'JSON with "attacks" and/or "metrics" lists ({ "id", "params" } entries); default: all')
     .option('-o, --out <dir>', 'write results.jsonl, manifest.json and report.html here')
