@@ -14,12 +14,12 @@ import { tablesFromCsv } from '../data/table-csv.js';
 import { writeReport } from '../report/write.js';
 import { type CellStamp, outcomeRecords } from '../runner/emit.js';
 import { allEvaluatorEntries, planEvaluators, runEvaluator } from '../runner/evaluators.js';
-import type { RunManifest } from '../runner/manifest.js';
+import { createManifest, newRunId } from '../runner/manifest.js';
 import type { ResultRecord } from '../runner/records.js';
 import { evaluatorSource } from '../runner/run.js';
 import { ResultStore, workKey } from '../runner/store.js';
 import { parseEvaluators, readJsonFile } from '../runner/suite.js';
-import { codeVersion, packageVersions } from '../runner/version.js';
+import { codeVersion } from '../runner/version.js';
 import { BACKENDS, type BackendName, initBackend } from '../tensor/backend.js';
 import { intArg, interruptSignal } from './common.js';
 import { formatRecordTable } from './format.js';
@@ -90,7 +90,7 @@ export function registerEvaluate(program: Command): void {
       const store = flags.out ? new ResultStore(flags.out) : undefined;
       const configHash = shortHash({ plans: plans.map((p) => [p.type, p.id, p.params]), schema, seed: flags.seed });
       const prev = store?.readManifest();
-      const runId = prev?.runId ?? `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${configHash.slice(0, 6)}`;
+      const runId = prev?.runId ?? newRunId(configHash);
 
       const interrupt = interruptSignal();
       const all: ResultRecord[] = [];
@@ -134,23 +134,18 @@ export function registerEvaluate(program: Command): void {
       }
 
       if (store && flags.out) {
-        const manifest: RunManifest = {
-          schemaVersion: 1,
-          runId,
-          command: 'synthbench evaluate',
-          createdAt: prev?.createdAt ?? new Date().toISOString(),
-          updatedAt: new Date().toISOString(),
-          codeVersion: version,
-          nodeVersion: process.version,
-          platform: `${process.platform}-${process.arch}`,
-          backend: backend.name,
-          packages: packageVersions(),
-          configHash,
-          config: { train: flags.train, holdout: flags.holdout, reference: flags.reference, synthetic: flags.synthetic, evaluators: plans.map((p) => ({ type: p.type, id: p.id, params: p.params })), target },
-          seed: flags.seed,
-          datasets: { [dataset]: { fingerprint, rows: train.nRows, source: 'files' } },
-          cells: { total: synthetics.length, done: synthetics.length, failed: new Set(all.filter((r) => r.status === 'failed' || r.status === 'timed-out').map((r) => r.cellId)).size },
-        };
+        const manifest = createManifest(
+          {
+            command: 'synthbench evaluate',
+            backend: backend.name,
+            configHash,
+            config: { train: flags.train, holdout: flags.holdout, reference: flags.reference, synthetic: flags.synthetic, evaluators: plans.map((p) => ({ type: p.type, id: p.id, params: p.params })), target },
+            seed: flags.seed,
+            datasets: { [dataset]: { fingerprint, rows: train.nRows, source: 'files' } },
+            cells: { total: synthetics.length, done: synthetics.length, failed: new Set(all.filter((r) => r.status === 'failed' || r.status === 'timed-out').map((r) => r.cellId)).size },
+          },
+          prev,
+        );
         store.writeManifest(manifest);
         const report = await writeReport(flags.out);
         process.stderr.write(`results: ${path.join(flags.out, 'results.jsonl')}\nreport:  ${report}\n`);

@@ -2,6 +2,8 @@
  * Run manifest (manifest.json beside results.jsonl): everything needed to trace a number back to
  * code, environment and configuration.
  */
+import { codeVersion, packageVersions } from './version.js';
+
 export interface RunManifest {
   schemaVersion: 1;
   runId: string;
@@ -26,4 +28,28 @@ export interface RunManifest {
   /** Dataset fingerprints (SHA-256 of the loaded files or of the generator parameters). */
   datasets: Record<string, { fingerprint: string; rows: number; source: string }>;
   cells: { total: number; done: number; failed: number };
+}
+
+/** Run id: UTC timestamp + the start of the config hash (stable across resumes: taken from the old manifest). */
+export function newRunId(configHash: string): string {
+  return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${configHash.slice(0, 6)}`;
+}
+
+/** A manifest for this process, continuing `previous` (same run id and creation time) when resuming. */
+export function createManifest(
+  fields: Pick<RunManifest, 'command' | 'backend' | 'configHash' | 'config' | 'seed' | 'datasets' | 'cells'>,
+  previous?: RunManifest,
+): RunManifest {
+  const now = new Date().toISOString();
+  return {
+    schemaVersion: 1,
+    runId: previous?.runId ?? newRunId(fields.configHash),
+    createdAt: previous?.createdAt ?? now,
+    updatedAt: now,
+    codeVersion: codeVersion(),
+    nodeVersion: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    packages: packageVersions(),
+    ...fields,
+  };
 }

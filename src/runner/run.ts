@@ -23,12 +23,12 @@ import { type BackendName, initBackend } from '../tensor/backend.js';
 import { type CellStamp, measureRecord, outcomeRecords, statusRecord } from './emit.js';
 import { type EvaluatorPlan, planEvaluators, runEvaluator } from './evaluators.js';
 import { type Cell, expandCells, planDatasets, planGenerators } from './grid.js';
-import type { RunManifest } from './manifest.js';
+import { createManifest } from './manifest.js';
 import { type RunProgress, silentRunProgress } from './progress.js';
 import type { ResultRecord } from './records.js';
 import { ResultStore, workKey } from './store.js';
 import type { Suite } from './suite.js';
-import { codeVersion, packageVersions } from './version.js';
+import { codeVersion } from './version.js';
 
 export interface RunOptions {
   suite: Suite;
@@ -88,30 +88,25 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     );
   }
   if (previous && previous.codeVersion !== version) log(`note: resuming results written by ${previous.codeVersion} with ${version}; every record names its own code version`);
-  const runId = previous?.runId ?? `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${configHash.slice(0, 6)}`;
 
   if (opts.retryFailed) {
     const retry = new Set(store.all().filter((r) => r.status === 'failed' || r.status === 'timed-out').map((r) => workKey(r.cellId, r.source)));
     store.forget(retry);
   }
 
-  const manifest: RunManifest = {
-    schemaVersion: 1,
-    runId,
-    command: opts.command ?? 'synthbench run',
-    createdAt: previous?.createdAt ?? new Date().toISOString(),
-    updatedAt: new Date().toISOString(),
-    codeVersion: version,
-    nodeVersion: process.version,
-    platform: `${process.platform}-${process.arch}`,
-    backend: backend.name,
-    packages: packageVersions(),
-    configHash,
-    config: suite,
-    seed: suite.seed,
-    datasets: previous?.datasets ?? {},
-    cells: { total: cells.length, done: 0, failed: 0 },
-  };
+  const manifest = createManifest(
+    {
+      command: opts.command ?? 'synthbench run',
+      backend: backend.name,
+      configHash,
+      config: suite,
+      seed: suite.seed,
+      datasets: previous?.datasets ?? {},
+      cells: { total: cells.length, done: 0, failed: 0 },
+    },
+    previous,
+  );
+  const runId = manifest.runId;
   store.writeManifest(manifest);
   store.touch();
 

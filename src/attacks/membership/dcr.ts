@@ -52,7 +52,6 @@ export const dcr: Attack<DcrParams> = {
     blackBoxGenerator: false,
     knownColumns: 'all',
   },
-  // The contract types the schema by its output; zod's input type (fields optional) differs.
   paramsSchema: dcrParams,
 
   unsupportedReason(ctx) {
