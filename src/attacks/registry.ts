@@ -1,7 +1,36 @@
 /** The attack registry: every attack the runner and `synthbench list` know about. */
 import { Registry } from '../core/registry.js';
 import { dcr } from './membership/dcr.js';
+import { dcrDiff } from './membership/dcr-diff.js';
+import { mcDensity } from './membership/density.js';
+import { domias, domiasGaussian } from './membership/domias.js';
+import { loganD1 } from './membership/classifier.js';
+import { disclosureProxies } from './membership/proxies.js';
+import { shadowTapas } from './membership/shadow/tapas.js';
+import { attributeInference } from './inference/attribute-inference.js';
+import { cap } from './inference/cap.js';
+import { modelInversion } from './inference/model-inversion.js';
+import { syntheticPredictor } from './inference/synthetic-predictor.js';
+import { disclosure } from './disclosure/disclosure.js';
+import { linkability } from './linkage/linkability.js';
+import { qiLinkage } from './linkage/qi-linkage.js';
+import { singlingOut } from './singling-out/singling-out.js';
 import type { Attack } from './types.js';
 
 export const attacks = new Registry<Attack>('attack');
 attacks.register(dcr);
+attacks.register(dcrDiff);
+attacks.register(mcDensity);
+attacks.register(domias);
+attacks.register(domiasGaussian);
+attacks.register(loganD1);
+attacks.register(disclosureProxies);
+attacks.register(shadowTapas);
+attacks.register(attributeInference);
+attacks.register(cap);
+attacks.register(syntheticPredictor);
+attacks.register(modelInversion);
+attacks.register(disclosure);
+attacks.register(linkability);
+attacks.register(qiLinkage);
+attacks.register(singlingOut);

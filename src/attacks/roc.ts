@@ -9,13 +9,17 @@
  *    Principles", argue for this operating point);
  *  - membership advantage max_t TPR(t) − FPR(t) (Yeom et al. 2018);
  *  - stratified percentile bootstrap CIs (members and non-members resampled separately, so every
- *    replicate keeps both group sizes; Efron & Tibshirani 1993, ch. 13).
+ *    replicate keeps both group sizes; Efron & Tibshirani 1993, ch. 13);
+ *  - the Clopper–Pearson lower bound on the ε implied by the attack's error rates (Jagielski et
+ *    al. 2020, Nasr et al. 2021; `epsilonLowerBound`, `<id>.epsilon-lb`);
+ *  - the highest-scoring targets by index (`details.worstTargets` of the AUC measure).
  * Internally every statistic walks the targets once in descending score order, optionally with
  * integer multiplicities, so a bootstrap replicate never has to re-sort.
  */
 import { badInput, unsupported } from '../core/errors.js';
 import type { Measure } from '../core/measure.js';
 import type { Rng } from '../core/rng.js';
+import { incompleteBeta } from '../core/special.js';
 import type { TargetScores } from './types.js';
 
 export type StatFn = (score: Float64Array, label: Uint8Array) => number;
@@ -318,7 +322,7 @@ export function summarizeMembership(attackId: string, scores: TargetScores, rng:
     ci: aucCi,
     ciLevel: level,
     direction: 'lower-better',
-    details: { ...counts, bootstrap: B, roc: downsampleCurve(rocFromOrder(order, score, label)) },
+    details: { ...counts, bootstrap: B, roc: downsampleCurve(rocFromOrder(order, score, label)), worstTargets: worstTargets(scores, order) },
   });
 
   for (const f of REPORTED_FPRS) {
@@ -344,4 +348,137 @@ export function summarizeMembership(attackId: string, scores: TargetScores, rng:
     details: { ...counts, bootstrap: B },
   });
   return out;
+}
+
+/** How many of the highest-scoring targets are listed in `details.worstTargets`. */
+export const WORST_TARGETS = 10;
+
+export interface WorstTarget {
+  /** Row index within its split (never the record itself). */
+  index: number;
+  split: 'train' | 'holdout';
+  score: number;
+}
+
+/** The targets the attack is most confident are members, highest score first (indices only). */
+export function worstTargets(scores: TargetScores, order = orderByScoreDesc(scores.score), max = WORST_TARGETS): WorstTarget[] {
+  const out: WorstTarget[] = [];
+  for (let t = 0; t < order.length && out.length < max; t++) {
+    const i = order[t];
+    out.push({ index: scores.index[i], split: scores.label[i] === 1 ? 'train' : 'holdout', score: scores.score[i] });
+  }
+  return out;
+}
+
+/**
+ * One-sided Clopper–Pearson (1934) upper bound on a binomial proportion after k successes in n
+ * trials: the p with P(Bin(n, p) ≤ k) = 1 − confidence (1 when k = n). Solved by bisection on
+ * the identity P(Bin(n, p) ≤ k) = 1 − I_p(k + 1, n − k).
+ */
+export function clopperPearsonUpper(k: number, n: number, confidence: number): number {
+  if (!(n > 0) || k < 0 || k > n) throw new Error(`clopperPearsonUpper: need 0 <= k <= n and n > 0, got k = ${k}, n = ${n}`);
+  if (!(confidence > 0 && confidence < 1)) throw new Error(`clopperPearsonUpper: confidence must be in (0, 1), got ${confidence}`);
+  if (k === n) return 1;
+  const alpha = 1 - confidence;
+  if (k === 0) return 1 - Math.pow(alpha, 1 / n); // closed form: (1 − p)ⁿ = α
+  let lo = k / n;
+  let hi = 1;
+  for (let it = 0; it < 200 && hi - lo > 1e-15; it++) {
+    const mid = 0.5 * (lo + hi);
+    const cdf = 1 - incompleteBeta(mid, k + 1, n - k); // P(Bin(n, mid) ≤ k), decreasing in mid
+    if (cdf > alpha) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+/** Lower bound: the p with P(Bin(n, p) ≥ k) = 1 − confidence (0 when k = 0). */
+export function clopperPearsonLower(k: number, n: number, confidence: number): number {
+  return 1 - clopperPearsonUpper(n - k, n, confidence);
+}
+
+export interface EpsilonBoundOptions {
+  /** δ of (ε, δ)-differential privacy (default 0). */
+  delta?: number;
+  /** Joint confidence of the two Clopper–Pearson bounds (default 0.95; each one-sided at 1 − α/2). */
+  confidence?: number;
+}
+
+export interface EpsilonBound {
+  /** Largest lower bound over thresholds (0 when no threshold gives a positive bound). */
+  epsilon: number;
+  /** Threshold that attains it: guess "member" when score ≥ threshold (or ≤ for the reversed test). */
+  threshold: number;
+  /** 'member-if-above' uses the attack as is; 'member-if-below' is its complement (Nasr et al. 2021 take both). */
+  direction: 'member-if-above' | 'member-if-below';
+  fpr: number;
+  fnr: number;
+  fprUpper: number;
+  fnrUpper: number;
+}
+
+/**
+ * Empirical lower bound on the ε of any (ε, δ)-DP mechanism that would allow this attack's
+ * error rates (Kairouz et al. 2015 hypothesis-testing view; used for auditing by Jagielski,
+ * Ullman & Oprea 2020 and Nasr et al. 2021): FPR + e^ε·FNR ≥ 1 − δ and FNR + e^ε·FPR ≥ 1 − δ, so
+ * ε ≥ ln((1 − δ − FNR_ub) / FPR_ub) with one-sided Clopper–Pearson upper bounds on both rates,
+ * maximised over the distinct-score thresholds and both directions. Caveat: choosing the best
+ * threshold on the same targets is optimistic; a strict audit picks it on separate targets.
+ */
+export function epsilonLowerBound(score: ArrayLike<number>, label: ArrayLike<number>, opts: EpsilonBoundOptions = {}): EpsilonBound {
+  check(score, label);
+  const delta = opts.delta ?? 0;
+  const confidence = opts.confidence ?? 0.95;
+  if (!(delta >= 0 && delta < 1)) throw new Error(`epsilonLowerBound: delta must be in [0, 1), got ${delta}`);
+  const each = 1 - (1 - confidence) / 2;
+  const [nPos, nNeg] = totals(label);
+  const none: EpsilonBound = { epsilon: 0, threshold: NaN, direction: 'member-if-above', fpr: NaN, fnr: NaN, fprUpper: NaN, fnrUpper: NaN };
+  if (nPos === 0 || nNeg === 0) return { ...none, epsilon: NaN };
+  const order = orderByScoreDesc(score);
+  // Upper bounds depend only on counts: cache them (many thresholds share counts).
+  const upPos = new Map<number, number>();
+  const upNeg = new Map<number, number>();
+  const ub = (cache: Map<number, number>, k: number, n: number) => {
+    let v = cache.get(k);
+    if (v === undefined) cache.set(k, (v = clopperPearsonUpper(k, n, each)));
+    return v;
+  };
+  let best = none;
+  const consider = (fp: number, fn: number, threshold: number, direction: EpsilonBound['direction']) => {
+    const fprUpper = ub(upNeg, fp, nNeg);
+    const fnrUpper = ub(upPos, fn, nPos);
+    const num = 1 - delta - fnrUpper;
+    if (!(num > 0)) return;
+    const eps = Math.log(num / fprUpper);
+    if (eps > best.epsilon) best = { epsilon: eps, threshold, direction, fpr: fp / nNeg, fnr: fn / nPos, fprUpper, fnrUpper };
+  };
+  let tp = 0;
+  let fp = 0;
+  walkBlocks(order, score, label, undefined, (dtp, dfp, s) => {
+    tp += dtp;
+    fp += dfp;
+    // Member if score ≥ s: FP = fp non-members above, FN = members below.
+    consider(fp, nPos - tp, s, 'member-if-above');
+    // Complement: member if score < s. Its false positives are the non-members below, its
+    // false negatives the members at or above s.
+    consider(nNeg - fp, tp, s, 'member-if-below');
+  });
+  return best;
+}
+
+/**
+ * `<id>.epsilon-lb`: the Clopper–Pearson lower bound on ε (δ = 0 by default) as a measure, with
+ * the threshold and rates that attain it in details.
+ */
+export function epsilonLowerBoundMeasure(attackId: string, scores: TargetScores, opts: EpsilonBoundOptions = {}): Measure {
+  const confidence = opts.confidence ?? 0.95;
+  const delta = opts.delta ?? 0;
+  const b = epsilonLowerBound(scores.score, scores.label, opts);
+  return {
+    id: `${attackId}.epsilon-lb`,
+    value: b.epsilon,
+    direction: 'lower-better',
+    note: `lower bound on ε at ${confidence} confidence (δ = ${delta}), threshold chosen on the same targets`,
+    details: { delta, confidence, threshold: b.threshold, direction: b.direction, fpr: b.fpr, fnr: b.fnr, fprUpper: b.fprUpper, fnrUpper: b.fnrUpper },
+  };
 }

@@ -8,7 +8,9 @@ import { SynthbenchError, errorMessage } from '../core/errors.js';
 import { packageVersion } from '../runner/version.js';
 import { registerDatasets } from './datasets.js';
 import { registerEvaluate } from './evaluate.js';
+import { registerGate } from './gate.js';
 import { registerList } from './list.js';
+import { registerMerge } from './merge.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   registerRun(program);
   registerEvaluate(program);
   registerReport(program);
+  registerGate(program);
+  registerMerge(program);
   registerList(program);
   registerDatasets(program);
   return program;

@@ -11,7 +11,15 @@ import { type SuiteInput, loadSuite, parseSuite } from '../runner/suite.js';
 import type { BackendName } from '../tensor/backend.js';
 import { BACKENDS } from '../tensor/backend.js';
 import { EXIT } from './main.js';
+import { QUICK_SUITE } from '../runner/profiles.js';
+import { parseShard } from '../runner/shard.js';
 import { intArg, intListArg, interruptSignal, openInViewer, positiveNumberArg } from './common.js';
+
+function workersArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new SynthbenchError('BAD_CONFIG', `--workers must be a positive integer or "auto", got "${v}"`);
+  return n;
+}
 
 interface RunFlags {
   dataset?: string[];
@@ -32,6 +40,9 @@ interface RunFlags {
   retryFailed?: boolean;
   open: boolean;
   json?: boolean;
+  quick?: boolean;
+  workers?: string;
+  shard?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -57,11 +68,16 @@ export function registerRun(program: Command): void {
     .option('--retry-failed', 're-run units recorded as failed or timed-out')
     .option('--no-open', 'do not open the report in a browser')
     .option('--json', 'print the result records as JSON lines on stdout')
+    .option('--quick', 'the small pull-request profile (benchmarks/suites/quick.json): cohort, 300 training rows, baseline generators')
+    .option('--workers <n>', 'run cells in N parallel worker threads, or "auto" (min(cores, free memory / 1 GiB, cells)); default 1 (this thread)')
+    .option('--shard <I/N>', 'run only shard I (0-based) of N of the cell grid; combine shard directories with `synthbench merge`')
     .action(async (suiteFile: string | undefined, flags: RunFlags) => {
       if (flags.backend && !BACKENDS.includes(flags.backend)) {
         throw new SynthbenchError('BAD_CONFIG', `--backend must be one of ${BACKENDS.join(', ')}, got "${flags.backend}"`);
       }
-      const base: SuiteInput = suiteFile ? (loadSuite(suiteFile) as SuiteInput) : { name: 'default' };
+      if (flags.quick && suiteFile) throw new SynthbenchError('BAD_CONFIG', '--quick selects the quick suite; pass either --quick or a suite file, not both');
+      const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
+      const base: SuiteInput = suiteFile ? (loadSuite(suiteFile) as SuiteInput) : flags.quick ? { ...QUICK_SUITE } : { name: 'default' };
       const merged: SuiteInput = {
         ...base,
         ...(flags.dataset ? { datasets: flags.dataset } : {}),
@@ -74,7 +90,7 @@ export function registerRun(program: Command): void {
         splits: { ...(base.splits ?? {}), ...(flags.trainSize ? { trainSize: flags.trainSize } : {}), ...(flags.splitSeeds ? { seeds: flags.splitSeeds } : {}) },
       };
       const suite = parseSuite(merged, suiteFile ?? 'command line');
-      const outDir = path.resolve(flags.out ?? path.join('reports', `${suite.name}-${shortHash(suite, 8)}`));
+      const outDir = path.resolve(flags.out ?? path.join('reports', `${suite.name}-${shortHash(suite, 8)}${shard ? `-shard${shard.index}of${shard.count}` : ''}`));
       if (flags.fresh) rmSync(outDir, { recursive: true, force: true });
       const interrupt = interruptSignal();
       try {
@@ -88,7 +104,9 @@ export function registerRun(program: Command): void {
           signal: interrupt.signal,
           progress: stderrProgress(),
           retryFailed: flags.retryFailed,
-          command: `synthbench run${suiteFile ? ` ${suiteFile}` : ''}`,
+          workers: flags.workers === undefined ? 1 : flags.workers === 'auto' ? 'auto' : workersArg(flags.workers),
+          shard,
+          command: `synthbench run${suiteFile ? ` ${suiteFile}` : flags.quick ? ' --quick' : ''}${shard ? ` --shard ${flags.shard}` : ''}`,
           log: (l) => process.stderr.write(l + '\n'),
         });
         const report = await writeReport(outDir);

@@ -18,6 +18,11 @@ export interface EvalContext {
   signal?: AbortSignal;
   /** Name of the target column, when the schema declares one. */
   target?: string;
+  /**
+   * The cell's generator with its validated params, for attacks that retrain it on tables of their
+   * own (shadow modelling). Absent for `evaluate` on external files.
+   */
+  generator?: { id: string; params: Record<string, unknown>; fit: (train: Table, seed: number) => Promise<{ sample(n: number, rng: Rng): Table | Promise<Table> }> };
 }
 
 export interface ProgressReporter {

@@ -24,6 +24,8 @@ export interface ColumnSpec {
 
 export interface Schema {
   columns: ColumnSpec[];
+  /** Row constraints declared in the schema file (e.g. `age >= 0`), scored by the validity metric. */
+  constraints?: string[];
 }
 
 export function isNumericKind(kind: ColumnKind): boolean {
@@ -55,5 +57,6 @@ export function findColumn(schema: Schema, name: string): ColumnSpec | undefined
 export function cloneSchema(schema: Schema): Schema {
   return {
     columns: schema.columns.map((c) => ({ ...c, roles: [...c.roles], categories: c.categories ? [...c.categories] : undefined })),
+    ...(schema.constraints ? { constraints: [...schema.constraints] } : {}),
   };
 }

@@ -8,7 +8,16 @@ import { z } from 'zod';
 import { badConfig } from '../core/errors.js';
 import { COLUMN_KINDS, COLUMN_ROLES, type ColumnRole, type Schema, cloneSchema, isCodedKind, isNumericKind } from '../core/schema.js';
 import { readTextFile } from './csv.js';
+import { compileConstraints, parseConstraint } from './constraints.js';
 import { booleanValue } from './values.js';
+
+function compileSyntax(text: string, source: string): void {
+  try {
+    parseConstraint(text);
+  } catch (err) {
+    throw badConfig(`${source}: constraints: ${(err as Error).message}`);
+  }
+}
 
 export const columnOverrideSchema = z
   .object({
@@ -47,7 +56,7 @@ export const schemaFileSchema = z
     exclude: z.array(z.string()).optional(),
     /** Text values read as missing; replaces the default list. */
     missing: z.array(z.string()).optional(),
-    /** Accepted for forward compatibility; not used yet. */
+    /** Row constraints (./constraints.ts), scored by the validity metric. */
     constraints: z.array(z.string()).optional(),
   })
   .strict();
@@ -61,7 +70,10 @@ const COLUMN_FIELDS = ['kind', 'roles', 'categories', 'min', 'max', 'description
 /** Validate an already-parsed JSON value as schema overrides (`source` names it in errors). */
 export function parseSchemaOverrides(raw: unknown, source = 'schema file'): SchemaOverrides {
   const r = schemaFileSchema.safeParse(raw);
-  if (r.success) return r.data;
+  if (r.success) {
+    for (const c of r.data.constraints ?? []) compileSyntax(c, source);
+    return r.data;
+  }
   throw badConfig(formatIssue(r.error.issues[0], source));
 }
 
@@ -194,6 +206,10 @@ export function applySchemaOverrides(inferred: Schema, overrides: SchemaOverride
   const targets = schema.columns.filter((c) => c.roles.includes('target'));
   if (targets.length > 1) {
     throw badConfig(`${source}: ${targets.length} columns have the target role (${targets.map((c) => c.name).join(', ')}); keep exactly one target`);
+  }
+  if (overrides.constraints?.length) {
+    compileConstraints(overrides.constraints, schema, `${source}: constraints`);
+    schema.constraints = [...overrides.constraints];
   }
   return schema;
 }

@@ -25,6 +25,11 @@ export interface FittedModel {
   privacy?: { epsilon: number; delta: number };
   /** Approximate size of the fitted model's parameters, for cost reporting. */
   sizeBytes?: number;
+  /**
+   * Tokens spent on a paid service (LLM generators), read by the runner after sampling; the suite's
+   * `pricing` turns them into `cost.estimated-usd`.
+   */
+  usage?: { promptTokens: number; completionTokens: number; requests: number };
 }
 
 export interface Generator<P = any> {

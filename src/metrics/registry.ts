@@ -1,11 +1,33 @@
 /** The metric registry: every metric the runner and `synthbench list` know about. */
 import { Registry } from '../core/registry.js';
+import { alphaPrecision } from './fidelity/alpha-precision.js';
 import { columnShapes } from './fidelity/column-shapes.js';
+import { contingencySimilarityMetric } from './fidelity/contingency.js';
 import { correlationSimilarity } from './fidelity/correlation.js';
+import { detection } from './fidelity/detection.js';
 import type { Metric } from './types.js';
+import { validity } from './validity/validity.js';
 import { tstr } from './utility/tstr.js';
+import { augmentation } from './utility/augmentation.js';
+import { importanceAgreement } from './utility/importance.js';
+import { representation } from './fairness/representation.js';
+import { labelBalance } from './fairness/label-balance.js';
+import { downstreamFairness } from './fairness/downstream.js';
+import { subgroupUtility } from './fairness/subgroup-utility.js';
+import { subgroupPrivacy } from './fairness/subgroup-privacy.js';
 
 export const metrics = new Registry<Metric>('metric');
 metrics.register(columnShapes);
 metrics.register(correlationSimilarity);
+metrics.register(contingencySimilarityMetric);
+metrics.register(validity);
+metrics.register(detection);
+metrics.register(alphaPrecision);
 metrics.register(tstr);
+metrics.register(augmentation);
+metrics.register(importanceAgreement);
+metrics.register(representation);
+metrics.register(labelBalance);
+metrics.register(downstreamFairness);
+metrics.register(subgroupUtility);
+metrics.register(subgroupPrivacy);

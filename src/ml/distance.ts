@@ -144,7 +144,7 @@ export function encodeForDistance(table: Table, fitOn: Table, opts: DistanceOpti
   return encodePoints(table, fitDistanceEncoding(fitOn, opts));
 }
 
-function sameGeometry(a: DistanceEncoding, b: DistanceEncoding): boolean {
+export function sameGeometry(a: DistanceEncoding, b: DistanceEncoding): boolean {
   if (a === b) return true;
   const eq = (x: ArrayLike<number>, y: ArrayLike<number>) => x.length === y.length && Array.prototype.every.call(x, (v: number, i: number) => Object.is(v, y[i]));
   return (
@@ -179,36 +179,126 @@ export function pairDistance(a: EncodedPoints, i: number, b: EncodedPoints, j: n
 }
 
 export interface NearestOptions {
-  /** 1: nearest only; 2: nearest and second nearest (row-major pairs in the output). */
-  k?: 1 | 2;
+  /** Number of nearest distances per query (default 1); the output is row-major n × k, ascending. */
+  k?: number;
   /** Queries per block between abort checks (default 1024). */
   chunkRows?: number;
+  /**
+   * Queries and pool are the same points (row i of both is one record): row i never counts as its
+   * own neighbour, as in a leave-one-out k-NN within one table.
+   */
+  excludeSelf?: boolean;
   signal?: AbortSignal;
 }
 
 /**
- * For every query row, the exact distance to its nearest pool row (k = 1: Float64Array(n)) or
- * to its nearest and second-nearest (k = 2: Float64Array(2n), pairs [d₁, d₂] per query).
- * Infinity where the pool has fewer than k rows. Memory is O(n·k) beyond the inputs.
+ * For every query row, the exact distances to its k nearest pool rows, ascending (row-major
+ * n × k; with k = 1 simply one distance per query). Infinity where the pool has fewer than k
+ * rows. Memory is O(n·k) beyond the inputs.
  */
 export function nearestDistances(queries: EncodedPoints, pool: EncodedPoints, opts: NearestOptions = {}): Float64Array {
   const k = opts.k ?? 1;
+  if (!(Number.isInteger(k) && k >= 1)) throw new Error(`nearestDistances: k must be a positive integer, got ${k}`);
   const chunk = Math.max(1, opts.chunkRows ?? 1024);
   if (!sameGeometry(queries.encoding, pool.encoding)) throw new Error('nearestDistances: queries and pool were encoded with different fitted geometries');
+  if (opts.excludeSelf && queries.n !== pool.n) throw new Error('nearestDistances: excludeSelf needs the queries to be the pool');
   const out = new Float64Array(queries.n * k);
+  const trie = pool.dCat > 0 ? buildCategoryTrie(pool) : undefined;
   for (let start = 0; start < queries.n; start += chunk) {
     throwIfAborted(opts.signal);
-    scanBlock(queries, pool, start, Math.min(queries.n, start + chunk), k, out);
+    scanRange(queries, pool, trie, start, Math.min(queries.n, start + chunk), k, opts.excludeSelf === true, out);
   }
   return out;
 }
 
+function scanRange(queries: EncodedPoints, pool: EncodedPoints, trie: CategoryTrie | undefined, q0: number, q1: number, k: number, excludeSelf: boolean, out: Float64Array): void {
+  if (trie) trieScan(queries, pool, trie, q0, q1, k, excludeSelf, out);
+  else scanBlock(queries, pool, q0, q1, k, excludeSelf, out);
+}
+
 /**
- * Brute-force scan for queries [q0, q1). Terms are non-negative, so a pool row is abandoned as
- * soon as its partial sum exceeds the current k-th best: this prunes work but never changes the
- * result (the surviving sums are computed in the same order as the full sum).
+ * Pool rows sorted by their category codes (column by column), as a prefix tree: node i covers
+ * order[start[i] .. end[i]) whose rows share the codes of columns 0 .. level[i] − 1; its children
+ * split that range by the code of column level[i]. Leaves (level = dCat) hold rows with identical
+ * coded columns.
  */
-function scanBlock(queries: EncodedPoints, pool: EncodedPoints, q0: number, q1: number, k: number, out: Float64Array): void {
+interface CategoryTrie {
+  order: Int32Array;
+  start: Int32Array;
+  end: Int32Array;
+  level: Int32Array;
+  code: Int32Array;
+  firstChild: Int32Array;
+  nextSibling: Int32Array;
+}
+
+function buildCategoryTrie(pool: EncodedPoints): CategoryTrie {
+  const dCat = pool.dCat;
+  const cat = pool.cat;
+  const idx = Array.from({ length: pool.n }, (_, i) => i);
+  idx.sort((a, b) => {
+    for (let t = 0; t < dCat; t++) {
+      const d = cat[a * dCat + t] - cat[b * dCat + t];
+      if (d !== 0) return d;
+    }
+    return a - b;
+  });
+  const order = Int32Array.from(idx);
+  const start: number[] = [];
+  const end: number[] = [];
+  const level: number[] = [];
+  const code: number[] = [];
+  const firstChild: number[] = [];
+  const nextSibling: number[] = [];
+  const node = (lo: number, hi: number, lv: number, c: number): number => {
+    const id = start.length;
+    start.push(lo);
+    end.push(hi);
+    level.push(lv);
+    code.push(c);
+    firstChild.push(-1);
+    nextSibling.push(-1);
+    if (lv < dCat) {
+      let prev = -1;
+      let i = lo;
+      while (i < hi) {
+        const v = cat[order[i] * dCat + lv];
+        let j = i + 1;
+        while (j < hi && cat[order[j] * dCat + lv] === v) j++;
+        const child = node(i, j, lv + 1, v);
+        if (prev < 0) firstChild[id] = child;
+        else nextSibling[prev] = child;
+        prev = child;
+        i = j;
+      }
+    }
+    return id;
+  };
+  node(0, pool.n, 0, -2);
+  return {
+    order,
+    start: Int32Array.from(start),
+    end: Int32Array.from(end),
+    level: Int32Array.from(level),
+    code: Int32Array.from(code),
+    firstChild: Int32Array.from(firstChild),
+    nextSibling: Int32Array.from(nextSibling),
+  };
+}
+
+/**
+ * Exact k-NN by branch and bound over the category trie: descending a child whose code differs
+ * from the query's adds that column's mismatch weight to a lower bound on every distance below it
+ * (all terms are non-negative), so a subtree is skipped once that bound exceeds the current k-th
+ * best (with a 1e-12 relative margin so rounding never drops a row that ties or wins). The
+ * query's own code is tried first at every level, so the first leaf reached is usually the
+ * nearest categorical profile and its bound prunes most of the pool: on Adult a Gower mismatch
+ * (1/15) or an L1/L2 mismatch (2) costs more than a typical nearest distance, so usually only
+ * rows with the query's exact categories are ever compared. Within a leaf, rows are compared with
+ * the numeric partial-distance exit, and surviving distances are summed in the canonical order
+ * (numeric columns, then mismatched coded columns), bit-identical to pairDistance.
+ */
+function trieScan(queries: EncodedPoints, pool: EncodedPoints, trie: CategoryTrie, q0: number, q1: number, k: number, excludeSelf: boolean, out: Float64Array): void {
   const e = queries.encoding;
   const dNum = queries.dNum;
   const dCat = queries.dCat;
@@ -220,18 +310,20 @@ function scanBlock(queries: EncodedPoints, pool: EncodedPoints, q0: number, q1: 
   const miss = e.missingTerm;
   const cw = e.catWeight;
   const mode = e.metric === 'gower' ? 0 : e.metric === 'l1' ? 1 : 2;
-  const m = pool.n;
-  for (let q = q0; q < q1; q++) {
-    let best1 = Infinity;
-    let best2 = Infinity;
-    const qn = q * dNum;
-    const qc = q * dCat;
-    for (let r = 0; r < m; r++) {
-      const bound = k === 1 ? best1 : best2;
+  const { order, start, end, level, code, firstChild, nextSibling } = trie;
+  let q = 0;
+  let qn = 0;
+  let qc = 0;
+  let bk = 0;
+  let bound = Infinity;
+
+  const scanLeaf = (nodeId: number, catCost: number) => {
+    for (let i = start[nodeId]; i < end[nodeId]; i++) {
+      const r = order[i];
+      if (excludeSelf && r === q) continue;
       let d = 0;
       const pn = r * dNum;
-      let c = 0;
-      for (; c < dNum; c++) {
+      for (let c = 0; c < dNum; c++) {
         const x = qNum[qn + c];
         const y = pNum[pn + c];
         let diff = x - y;
@@ -246,29 +338,198 @@ function scanBlock(queries: EncodedPoints, pool: EncodedPoints, q0: number, q1: 
         if (d > bound) break;
       }
       if (d > bound) continue;
-      const pc = r * dCat;
-      for (let t = 0; t < dCat; t++) {
-        if (qCat[qc + t] !== pCat[pc + t]) {
-          d += cw[t];
-          if (d > bound) break;
+      if (catCost > 0) {
+        const pc = r * dCat;
+        for (let t = 0; t < dCat; t++) {
+          if (qCat[qc + t] !== pCat[pc + t]) {
+            d += cw[t];
+            if (d > bound) break;
+          }
         }
       }
-      if (d > bound) continue;
-      if (d < best1) {
-        best2 = best1;
-        best1 = d;
-      } else if (d < best2) {
-        best2 = d;
+      if (d >= bound) continue;
+      let pos = k - 1;
+      while (pos > 0 && out[bk + pos - 1] > d) {
+        out[bk + pos] = out[bk + pos - 1];
+        pos--;
+      }
+      out[bk + pos] = d;
+      bound = out[bk + k - 1];
+    }
+  };
+
+  const visit = (nodeId: number, catCost: number) => {
+    if (catCost > bound * (1 + 1e-12)) return;
+    const lv = level[nodeId];
+    if (lv === dCat) {
+      scanLeaf(nodeId, catCost);
+      return;
+    }
+    const want = qCat[qc + lv];
+    for (let ch = firstChild[nodeId]; ch >= 0; ch = nextSibling[ch]) if (code[ch] === want) visit(ch, catCost);
+    const step = cw[lv];
+    for (let ch = firstChild[nodeId]; ch >= 0; ch = nextSibling[ch]) if (code[ch] !== want) visit(ch, catCost + step);
+  };
+
+  for (q = q0; q < q1; q++) {
+    qn = q * dNum;
+    qc = q * dCat;
+    bk = q * k;
+    out.fill(Infinity, bk, bk + k);
+    bound = Infinity;
+    visit(0, 0);
+  }
+  if (mode === 2) for (let i = q0 * k; i < q1 * k; i++) out[i] = Math.sqrt(out[i]);
+}
+
+/**
+ * The scan behind nearestDistances for queries [q0, q1) only, writing out[q·k …]; used by the
+ * worker-thread path (./distance-parallel.ts) so every thread runs the same code.
+ */
+export function nearestDistancesRange(queries: EncodedPoints, pool: EncodedPoints, q0: number, q1: number, k: number, excludeSelf: boolean, out: Float64Array): void {
+  scanRange(queries, pool, pool.dCat > 0 ? buildCategoryTrie(pool) : undefined, q0, q1, k, excludeSelf, out);
+}
+
+/** Pool rows per tile: a tile's codes and numerics stay in cache while a block of queries scans it. */
+const POOL_TILE = 2048;
+
+/**
+ * Exact k-NN scan for queries [q0, q1), written into out[q·k …] (ascending, squared for l2 until
+ * the end). Three ways of saving work, none of which changes a result:
+ *  - tiling: queries are scanned tile by tile of the pool, each query keeping its k best;
+ *  - categorical lower bound first: every mismatch costs the same weight w (1/p for gower, 2 for
+ *    l1/l2), so mismatches × w bounds the distance from below; rows whose bound exceeds the current
+ *    k-th best (with a 1e-12 relative margin for rounding) are dropped after integer compares only;
+ *  - partial-distance exit on the numeric terms (all terms are non-negative).
+ * Surviving rows get their distance summed in the canonical order (numeric columns, then the
+ * mismatched coded columns), bit-identical to pairDistance.
+ */
+function scanBlock(queries: EncodedPoints, pool: EncodedPoints, q0: number, q1: number, k: number, excludeSelf: boolean, out: Float64Array): void {
+  const e = queries.encoding;
+  const dNum = queries.dNum;
+  const dCat = queries.dCat;
+  const qNum = queries.num;
+  const qCat = queries.cat;
+  const pNum = pool.num;
+  const pCat = pool.cat;
+  const w = e.numWeight;
+  const miss = e.missingTerm;
+  const cw = e.catWeight;
+  let uniformCat = dCat > 0;
+  for (let t = 1; t < dCat; t++) if (cw[t] !== cw[0]) uniformCat = false;
+  const cw0 = dCat > 0 ? cw[0] : 0;
+  const mode = e.metric === 'gower' ? 0 : e.metric === 'l1' ? 1 : 2;
+  const m = pool.n;
+  const best = out; // per-query k best live in the output rows until the final sqrt
+  for (let q = q0; q < q1; q++) best.fill(Infinity, q * k, q * k + k);
+  for (let r0 = 0; r0 < m; r0 += POOL_TILE) {
+    const r1 = Math.min(m, r0 + POOL_TILE);
+    for (let q = q0; q < q1; q++) {
+      const qn = q * dNum;
+      const qc = q * dCat;
+      const bk = q * k;
+      let bound = best[bk + k - 1];
+      // Most mismatches a row may have and still beat the bound (1e-12 margin against rounding).
+      let maxMism = uniformCat ? (bound * (1 + 1e-12)) / cw0 : Infinity;
+      for (let r = r0; r < r1; r++) {
+        if (excludeSelf && r === q) continue;
+        const pc = r * dCat;
+        let mism = 0;
+        if (uniformCat) {
+          let t = 0;
+          for (; t < dCat; t++) if (qCat[qc + t] !== pCat[pc + t] && ++mism > maxMism) break;
+          if (t < dCat) continue;
+        }
+        let d = 0;
+        const pn = r * dNum;
+        for (let c = 0; c < dNum; c++) {
+          const x = qNum[qn + c];
+          const y = pNum[pn + c];
+          let diff = x - y;
+          if (diff !== diff) {
+            d += x !== x && y !== y ? 0 : miss[c];
+          } else {
+            if (diff < 0) diff = -diff;
+            if (mode === 0) d += w[c] * (diff < 1 ? diff : 1);
+            else if (mode === 1) d += w[c] * diff;
+            else d += w[c] * (diff * diff);
+          }
+          if (d > bound) break;
+        }
+        if (d > bound) continue;
+        if (!uniformCat || mism > 0) {
+          for (let t = 0; t < dCat; t++) {
+            if (qCat[qc + t] !== pCat[pc + t]) {
+              d += cw[t];
+              if (d > bound) break;
+            }
+          }
+        }
+        if (d >= bound) continue;
+        // Insert into the ascending k-best list (k is small; a shift is cheaper than a heap).
+        let pos = k - 1;
+        while (pos > 0 && best[bk + pos - 1] > d) {
+          best[bk + pos] = best[bk + pos - 1];
+          pos--;
+        }
+        best[bk + pos] = d;
+        bound = best[bk + k - 1];
+        if (uniformCat) maxMism = (bound * (1 + 1e-12)) / cw0;
       }
     }
-    if (mode === 2) {
-      best1 = Math.sqrt(best1);
-      best2 = Math.sqrt(best2);
-    }
-    if (k === 1) out[q] = best1;
-    else {
-      out[2 * q] = best1;
-      out[2 * q + 1] = best2;
-    }
   }
+  if (mode === 2) for (let i = q0 * k; i < q1 * k; i++) out[i] = Math.sqrt(out[i]);
+}
+
+/**
+ * For every query row, how many pool rows lie within distance `radius` (d ≤ radius), exactly.
+ * A pool row is abandoned once its partial sum exceeds the radius (terms are non-negative).
+ */
+export function countWithin(queries: EncodedPoints, pool: EncodedPoints, radius: number, opts: { signal?: AbortSignal; chunkRows?: number } = {}): Int32Array {
+  if (!sameGeometry(queries.encoding, pool.encoding)) throw new Error('countWithin: queries and pool were encoded with different fitted geometries');
+  const e = queries.encoding;
+  const mode = e.metric === 'gower' ? 0 : e.metric === 'l1' ? 1 : 2;
+  // Compare squared sums for l2; the bound is widened by a few ulps and the final test is on the
+  // distance itself, so rounding in r² never changes a count.
+  const limit = mode === 2 ? radius * radius * (1 + 1e-12) : radius;
+  const dNum = queries.dNum;
+  const dCat = queries.dCat;
+  const qNum = queries.num;
+  const qCat = queries.cat;
+  const pNum = pool.num;
+  const pCat = pool.cat;
+  const w = e.numWeight;
+  const miss = e.missingTerm;
+  const cw = e.catWeight;
+  const m = pool.n;
+  const out = new Int32Array(queries.n);
+  const chunk = Math.max(1, opts.chunkRows ?? 1024);
+  for (let q = 0; q < queries.n; q++) {
+    if (q % chunk === 0) throwIfAborted(opts.signal);
+    const qn = q * dNum;
+    const qc = q * dCat;
+    let count = 0;
+    for (let r = 0; r < m; r++) {
+      let d = 0;
+      const pn = r * dNum;
+      for (let c = 0; c < dNum && d <= limit; c++) {
+        const x = qNum[qn + c];
+        const y = pNum[pn + c];
+        let diff = x - y;
+        if (diff !== diff) d += x !== x && y !== y ? 0 : miss[c];
+        else {
+          if (diff < 0) diff = -diff;
+          if (mode === 0) d += w[c] * (diff < 1 ? diff : 1);
+          else if (mode === 1) d += w[c] * diff;
+          else d += w[c] * (diff * diff);
+        }
+      }
+      if (d > limit) continue;
+      const pc = r * dCat;
+      for (let t = 0; t < dCat && d <= limit; t++) if (qCat[qc + t] !== pCat[pc + t]) d += cw[t];
+      if ((mode === 2 ? Math.sqrt(d) : d) <= radius) count++;
+    }
+    out[q] = count;
+  }
+  return out;
 }

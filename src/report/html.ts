@@ -1,9 +1,11 @@
 /**
- * HTML leaderboard: turns result records (and the run manifest) into one self-contained page,
- * rendered with an isolated Handlebars instance from templates/leaderboard.hbs. Every string that
- * comes from data is emitted through Handlebars' HTML escaping ({{ }}); the page's own inline CSS
- * and sorting script are static template text, pinned by SHA-256 hashes in a Content-Security-Policy
- * that also forbids any network request, so the file opens offline from file://.
+ * HTML report: turns result records (and the run manifest) into one self-contained page, rendered
+ * with an isolated Handlebars instance from templates/leaderboard.hbs. Every string that comes from
+ * data is emitted through Handlebars' HTML escaping ({{ }}); the only raw markup is chart SVG, which
+ * reaches the template solely as a TrustedSvg made from the allowlist-sanitised output of Vega
+ * (svg-safety.ts). The page's own inline CSS and sorting/filtering script are static template text,
+ * pinned by SHA-256 hashes in a Content-Security-Policy that also forbids any network request, so
+ * the file opens offline from file://.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -12,7 +14,6 @@ import type { Direction } from '../core/measure.js';
 import type { ResultRecord } from '../runner/records.js';
 import type { RunManifest } from '../runner/manifest.js';
 import {
-  aggregate,
   type CellSummary,
   type DatasetBoard,
   type LeaderboardModel,
@@ -20,11 +21,19 @@ import {
   type MeasureGroup,
   type StatusCounts,
 } from './aggregate.js';
-import { formatEstimate, formatLevel } from './format.js';
+import { attackEntries, measureEntries, metricEntries } from './appendix.js';
+import { renderCharts, type Chart } from './charts.js';
+import { datasetFigures } from './figures.js';
+import { formatEstimate, formatLevel, formatNumber } from './format.js';
+import { buildReport, type ReportData, type ReportOptions } from './model.js';
+import { AXES, AXIS_DEFINITIONS, type RowSummary } from './summary.js';
+import { WINNER_ALPHA } from './winner.js';
 
-export interface RenderOptions {
-  /** Page title; defaults to `synthbench leaderboard` plus the run id. */
-  title?: string;
+export type RenderOptions = ReportOptions;
+
+/** Chart markup that went through sanitizeSvg; the template's `svg` helper emits nothing else raw. */
+class TrustedSvg {
+  constructor(readonly markup: string) {}
 }
 
 const TEMPLATE_URL = new URL('./templates/leaderboard.hbs', import.meta.url);
@@ -50,6 +59,7 @@ function loadTemplate(): CompiledTemplate {
   if (compiled) return compiled;
   const source = readFileSync(TEMPLATE_URL, 'utf8');
   const hb = Handlebars.create();
+  hb.registerHelper('svg', (v: unknown) => (v instanceof TrustedSvg ? new hb.SafeString(v.markup) : ''));
   hb.registerHelper('plural', (count: unknown, word: unknown) => {
     const n = Number(count);
     return `${n} ${String(word)}${n === 1 ? '' : 's'}`;
@@ -141,6 +151,8 @@ interface CellView {
   statusText: string;
   title: string;
   noted: boolean;
+  /** The significant winner of its column (see winner.ts). */
+  winner: boolean;
 }
 
 const STATE_TEXT: Record<string, string> = {
@@ -170,6 +182,7 @@ function cellView(cell: CellSummary, units: string | null): CellView {
     statusText: STATE_TEXT[cell.state] ?? cell.state,
     title: '',
     noted: cell.notes.length > 0,
+    winner: false,
   };
   const title: string[] = [];
   if (cell.mean !== null) {
@@ -224,7 +237,9 @@ interface NoteView {
   text: string;
 }
 
-function datasetView(board: DatasetBoard, index: number) {
+function datasetView(data: ReportData, index: number, charts: Chart[]) {
+  const board = data.model.datasets[index];
+  const winners = data.winners[index];
   const groups: { label: string; span: number }[] = [];
   for (const c of board.columns) {
     const last = groups[groups.length - 1];
@@ -238,12 +253,18 @@ function datasetView(board: DatasetBoard, index: number) {
     cells: board.cells[i].map((cell, j) => {
       const col = board.columns[j];
       for (const text of cell.notes) notes.push({ where: `${row.label} · ${col.label}`, text });
-      return cellView(cell, col.units);
+      const view = cellView(cell, col.units);
+      if (winners[j].row === i) {
+        view.winner = true;
+        view.title = `significant winner (${winners[j].reason}); ${view.title}`;
+      }
+      return view;
     }),
   }));
   const caveats = board.columns.flatMap((c) => c.warnings.map((w) => ({ where: c.label, text: w })));
-  const breakdowns = board.breakdowns.map((b) => ({
+  const breakdowns = board.breakdowns.map((b, k) => ({
     ...headerView(b, 0),
+    tableId: `ds-${index}-bd-${k}`,
     source: sourceText(b),
     subHeaders: b.subColumns.map((name, k) => headerView(b, k + 1, name)),
     rows: board.rows
@@ -260,6 +281,13 @@ function datasetView(board: DatasetBoard, index: number) {
     headers: board.columns.map((c, j) => headerView(c, j + 1)),
     rows,
     hasColumns: board.columns.length > 0,
+    tableId: `ds-${index}-table`,
+    winners: winners.map((w) => ({
+      text: w.row !== null ? board.rows[w.row].label : board.columns.length && w.reason.startsWith('descriptive') ? '◦' : 'none',
+      title: w.row !== null ? `significant winner: ${w.reason}` : w.reason,
+      cls: w.row !== null ? 'win' : 'nowin',
+    })),
+    charts: charts.map(chartView),
     notes,
     caveats,
     breakdowns,
@@ -340,21 +368,147 @@ function failureView(model: LeaderboardModel) {
   }));
 }
 
-/** Renders the leaderboard page for a set of records; a pure function of its inputs. */
-export function renderHtml(records: ResultRecord[], manifest: RunManifest | undefined, opts: RenderOptions = {}): string {
+function chartView(c: Chart) {
+  return { id: c.id, title: c.title, caption: c.caption, svg: c.svg === null ? null : new TrustedSvg(c.svg), omitted: c.omitted ?? '' };
+}
+
+function summaryCell(summary: RowSummary, anchor: string, board: DatasetBoard) {
+  return AXES.map((axis) => {
+    const def = AXIS_DEFINITIONS[axis];
+    const s = summary[axis];
+    const parts = s.contributions.map((c) => `${c.label} = ${exact(c.mean)}${c.score !== c.mean ? ` → ${exact(c.score)}` : ''}`);
+    const from = parts.length ? `from ${parts.join('; ')}` : 'no contributing measure on this dataset';
+    return {
+      value: s.value === null ? '' : formatNumber(s.value, def.units),
+      sort: s.value === null ? '' : String(s.value),
+      href: `#${anchor}`,
+      title: `${def.label} summary: ${def.formula}; ${from}. Click for the ${board.dataset} table with every underlying measure.`,
+    };
+  });
+}
+
+function overviewView(data: ReportData) {
+  const rows: { dataset: string; anchor: string; label: string; title: string; cells: ReturnType<typeof summaryCell>; wins: string; winsTitle: string }[] = [];
+  data.model.datasets.forEach((board, d) => {
+    const anchor = `ds-${d}`;
+    board.rows.forEach((row, i) => {
+      const won = board.columns.filter((_, j) => data.winners[d][j].row === i).map((c) => c.label);
+      rows.push({
+        dataset: board.dataset,
+        anchor,
+        label: row.label,
+        title: rowTitle(row),
+        cells: summaryCell(data.summaries[d][i], anchor, board),
+        wins: String(won.length),
+        winsTitle: won.length ? `significant wins: ${won.join(', ')}` : 'no significant win on this dataset',
+      });
+    });
+  });
+  const headers = AXES.map((axis, k) => {
+    const def = AXIS_DEFINITIONS[axis];
+    return {
+      col: k + 2,
+      label: def.label,
+      arrow: arrowOf(def.direction),
+      units: def.units ?? '',
+      first: firstOrder(def.direction),
+      title: `${def.label} summary (${directionText(def.direction)}): ${def.formula}`,
+    };
+  });
+  const definitions = AXES.map((axis) => ({ label: AXIS_DEFINITIONS[axis].label, formula: AXIS_DEFINITIONS[axis].formula }));
+  return { rows, headers, definitions, winsCol: AXES.length + 2 };
+}
+
+function exposedView(data: ReportData) {
+  const fingerprints = data.manifest?.datasets ?? {};
+  return data.exposed.map((t) => {
+    const fp = fingerprints[t.dataset]?.fingerprint;
+    return {
+      dataset: t.dataset,
+      generator: t.generator,
+      attack: t.measure,
+      repetition: String(t.repetition),
+      split: t.split,
+      index: String(t.index),
+      score: exact(t.score),
+      sort: String(t.score),
+      locate: data.includeRecords
+        ? `row ${t.index} of the ${t.split} split of ${t.dataset} (repetition ${t.repetition}${fp ? `, dataset fingerprint ${fp}` : ''})`
+        : '',
+    };
+  });
+}
+
+function generatorSections(data: ReportData) {
+  const byLabel = new Map<string, { label: string; entries: { dataset: string; anchor: string; measures: { label: string; value: string; title: string; cls: string }[]; summary: string }[]; exposed: number }>();
+  data.model.datasets.forEach((board, d) => {
+    board.rows.forEach((row, i) => {
+      let g = byLabel.get(row.key);
+      if (!g) byLabel.set(row.key, (g = { label: row.label, entries: [], exposed: 0 }));
+      const summary = AXES.map((axis) => {
+        const v = data.summaries[d][i][axis].value;
+        return `${AXIS_DEFINITIONS[axis].label} ${v === null ? '—' : formatNumber(v, AXIS_DEFINITIONS[axis].units)}`;
+      }).join(' · ');
+      g.entries.push({
+        dataset: board.dataset,
+        anchor: `ds-${d}`,
+        summary,
+        measures: board.columns.map((c, j) => {
+          const v = cellView(board.cells[i][j], c.units);
+          const text = v.value ? `${v.value}${v.interval ? ` ${v.interval}` : ''}${c.units ? ` ${c.units}` : ''}` : v.statusText;
+          return { label: `${c.label} ${arrowOf(c.direction)}`, value: text, title: v.title, cls: v.cls };
+        }),
+      });
+    });
+  });
+  for (const t of data.exposed) {
+    const g = byLabel.get(t.generatorKey);
+    if (g) g.exposed++;
+  }
+  return [...byLabel.values()]
+    .sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0))
+    .map((g, k) => ({ ...g, anchor: `gen-${k}` }));
+}
+
+function appendixView(data: ReportData) {
+  return {
+    attacks: attackEntries(),
+    metrics: metricEntries(),
+    measures: measureEntries(data.model),
+    alphaPct: `${WINNER_ALPHA * 100}%`,
+  };
+}
+
+/** Renders the page from a prepared report model and its rendered charts; synchronous and pure. */
+export function renderHtmlFrom(data: ReportData, chartsByDataset: Chart[][]): string {
   const { render, csp } = loadTemplate();
-  const model = aggregate(records);
-  const runLabel = manifest?.runId ?? (model.runIds.length === 1 ? model.runIds[0] : '');
-  const title = opts.title ?? (runLabel ? `synthbench leaderboard: ${runLabel}` : 'synthbench leaderboard');
-  const summary = summaryView(model, manifest);
-  const failures = failureView(model);
+  const summary = summaryView(data.model, data.manifest);
+  const failures = failureView(data.model);
+  const exposed = exposedView(data);
   return render({
     csp,
-    title,
+    title: data.title,
+    includeRecords: data.includeRecords,
     summary: summary.items,
     fingerprints: summary.fingerprints,
-    datasets: model.datasets.map(datasetView),
+    overview: overviewView(data),
+    datasets: data.model.datasets.map((_, d) => datasetView(data, d, chartsByDataset[d] ?? [])),
+    generators: generatorSections(data),
+    exposed,
+    appendix: appendixView(data),
     failures,
     failureCount: failures.length,
   });
+}
+
+/** Renders the report page for a set of records: builds the model, renders the charts to SVG, fills the template. */
+export async function renderHtml(records: ResultRecord[], manifest: RunManifest | undefined, opts: RenderOptions = {}): Promise<string> {
+  return renderReportHtml(buildReport(records, manifest, opts));
+}
+
+/** Renders the charts of a prepared report model and the page around them. */
+export async function renderReportHtml(data: ReportData): Promise<string> {
+  const charts: Chart[][] = [];
+  for (let d = 0; d < data.model.datasets.length; d++) charts.push(await renderCharts(datasetFigures(data, d)));
+  return renderHtmlFrom(data, charts);
 }

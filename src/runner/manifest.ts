@@ -28,6 +28,10 @@ export interface RunManifest {
   /** Dataset fingerprints (SHA-256 of the loaded files or of the generator parameters). */
   datasets: Record<string, { fingerprint: string; rows: number; source: string }>;
   cells: { total: number; done: number; failed: number };
+  /** Present when this directory holds one shard of the grid (`run --shard I/N`). */
+  shard?: { index: number; count: number };
+  /** Present for `synthbench merge` output: the directories and runs combined. */
+  mergedFrom?: { dir: string; runId: string; shard?: { index: number; count: number }; codeVersion: string }[];
 }
 
 /** Run id: UTC timestamp + the start of the config hash (stable across resumes: taken from the old manifest). */
@@ -37,7 +41,7 @@ export function newRunId(configHash: string): string {
 
 /** A manifest for this process, continuing `previous` (same run id and creation time) when resuming. */
 export function createManifest(
-  fields: Pick<RunManifest, 'command' | 'backend' | 'configHash' | 'config' | 'seed' | 'datasets' | 'cells'>,
+  fields: Pick<RunManifest, 'command' | 'backend' | 'configHash' | 'config' | 'seed' | 'datasets' | 'cells'> & Partial<Pick<RunManifest, 'shard' | 'mergedFrom'>>,
   previous?: RunManifest,
 ): RunManifest {
   const now = new Date().toISOString();

@@ -44,6 +44,16 @@ export const suiteSchema = z
     /** Rows to sample per cell: `train` (same as the training split) or a number. */
     syntheticRows: z.union([z.literal('train'), z.number().int().positive()]).default('train'),
     timeoutSeconds: z.number().positive().default(1800),
+    /**
+     * Per-1k-token prices (USD) per generator id, for generators that call a paid service and
+     * report `usage`; turns tokens into `cost.estimated-usd`. No default: prices change.
+     */
+    pricing: z
+      .record(
+        z.string().min(1),
+        z.object({ promptPer1k: z.number().nonnegative(), completionPer1k: z.number().nonnegative() }).strict(),
+      )
+      .optional(),
   })
   .strict();
 

@@ -101,7 +101,7 @@ describe('correlation similarity', () => {
     expect(correlationSimilarity.unsupportedReason!(ctxOf(t, t), { method: 'pearson' })).toMatch(/at least 2 numeric/);
   });
 
-  it('registry holds the three metrics', () => {
-    expect(metrics.list().map((m) => m.id)).toEqual(['column-shapes', 'correlation-similarity', 'tstr']);
+  it('registry holds the spine metrics (other metrics are registered beside them)', () => {
+    expect(metrics.list().map((m) => m.id)).toEqual(expect.arrayContaining(['column-shapes', 'correlation-similarity', 'tstr']));
   });
 });

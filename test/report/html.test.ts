@@ -47,23 +47,23 @@ function blocks(html: string, tag: string): string[] {
 }
 
 describe('renderHtml', () => {
-  it('shows the run summary from the manifest', () => {
-    const html = renderHtml(sample(), manifest);
+  it('shows the run summary from the manifest', async () => {
+    const html = await renderHtml(sample(), manifest);
     for (const s of ['run-42', '0.1.0+abc123-dirty', 'v20.19.0', 'tensorflow', 'cafebabe12345678', '1234', '2025-01-01T00:00:00.000Z', 'deadbeef00112233', '48842']) {
       expect(html).toContain(s);
     }
     expect(html).toContain('<title>synthbench leaderboard: run-42</title>');
-    expect(renderHtml(sample(), manifest, { title: 'My board' })).toContain('<title>My board</title>');
+    expect(await renderHtml(sample(), manifest, { title: 'My board' })).toContain('<title>My board</title>');
   });
 
-  it('without a manifest, says so and shows provenance from the records', () => {
-    const html = renderHtml(sample(), undefined);
+  it('without a manifest, says so and shows provenance from the records', async () => {
+    const html = await renderHtml(sample(), undefined);
     expect(html).toContain('manifest.json not found');
     expect(html).toContain('run-1');
   });
 
-  it('renders cells as mean ± half-width with n, directions, proxies and sort keys', () => {
-    const html = renderHtml(sample(), manifest);
+  it('renders cells as mean ± half-width with n, directions, proxies and sort keys', async () => {
+    const html = await renderHtml(sample(), manifest);
     expect(html).toMatch(/data-sort="0\.6"[^>]*><span class="v">0\.600<\/span> <span class="ci">± 0\.248<\/span> <span class="n">n&#x3D;3<\/span>/);
     expect(html).toContain('<span class="arrow">↓</span> <span class="proxy">(proxy)</span>');
     expect(html).toContain('<span class="arrow">↑</span>');
@@ -72,8 +72,8 @@ describe('renderHtml', () => {
     expect(html).toMatch(/data-first="descending"[^>]*title="ks-complement: ↑ higher is better/);
   });
 
-  it('shows failed, timed-out and skipped cells as such, with the error escaped in the title', () => {
-    const html = renderHtml(sample(), manifest);
+  it('shows failed, timed-out and skipped cells as such, with the error escaped in the title', async () => {
+    const html = await renderHtml(sample(), manifest);
     expect(html).toMatch(
       /<td class="cell state-failed" data-sort="" title="1 failed: loss became NaN &lt;at epoch 3&gt;"><span class="status">failed<\/span><\/td>/,
     );
@@ -83,20 +83,20 @@ describe('renderHtml', () => {
     expect(html).not.toContain('loss became NaN <at epoch 3>');
   });
 
-  it('lists every non-ok record in the Failures section', () => {
-    const html = renderHtml(sample(), manifest);
+  it('lists every non-ok record in the Failures section', async () => {
+    const html = await renderHtml(sample(), manifest);
     const failures = html.slice(html.indexOf('<section id="failures">'), html.indexOf('<section id="legend"'));
     expect(failures.match(/<tr><td>/g)).toHaveLength(3);
     expect(failures).toContain('class="status-failed">failed<');
     expect(failures).toContain('class="status-timed-out">timed out<');
     expect(failures).toContain('class="status-skipped">skipped<');
     expect(failures).toContain('loss became NaN &lt;at epoch 3&gt;');
-    const none = renderHtml(reps([0.5]), undefined);
+    const none = await renderHtml(reps([0.5]), undefined);
     expect(none).toContain('No failed, timed-out or skipped records.');
   });
 
-  it('puts per-column measures in a collapsible details section', () => {
-    const html = renderHtml(sample(), manifest);
+  it('puts per-column measures in a collapsible details section', async () => {
+    const html = await renderHtml(sample(), manifest);
     const details = html.slice(html.indexOf('<details'), html.indexOf('</details>'));
     expect(details).toContain('<summary>Per-column breakdowns (1)</summary>');
     expect(details).toContain('<span class="label">age</span>');
@@ -106,14 +106,14 @@ describe('renderHtml', () => {
     expect(head).not.toContain('age');
   });
 
-  it('escapes every data-derived string', () => {
+  it('escapes every data-derived string', async () => {
     const evil: ResultRecord[] = [
       rec({ dataset: `ds${SCRIPT}`, generator: IMG, generatorLabel: IMG, measure: `ks[${SCRIPT}]`, note: IMG }),
       rec({ dataset: `ds${SCRIPT}`, generator: IMG, generatorLabel: IMG, measure: SCRIPT, value: null, status: 'failed', error: SCRIPT }),
       rec({ dataset: `ds${SCRIPT}`, generator: IMG, generatorLabel: IMG, measure: IMG, units: SCRIPT, source: { type: 'metric', id: IMG } }),
     ];
     const m = { ...manifest, runId: SCRIPT, datasets: { [IMG]: { fingerprint: SCRIPT, rows: 1, source: IMG } } };
-    for (const html of [renderHtml(evil, m), renderHtml(evil, undefined, { title: IMG })]) {
+    for (const html of [await renderHtml(evil, m), await renderHtml(evil, undefined, { title: IMG })]) {
       expect(html).not.toContain(IMG);
       expect(html).not.toContain(SCRIPT);
       expect(html).not.toContain('alert(1)</script>');
@@ -125,8 +125,8 @@ describe('renderHtml', () => {
     }
   });
 
-  it('makes no network requests: no external src/href, no http(s) URLs, CSP forbids the rest', () => {
-    const html = renderHtml(sample(), manifest);
+  it('makes no network requests: no external src/href, no http(s) URLs, CSP forbids the rest', async () => {
+    const html = await renderHtml(sample(), manifest);
     expect(html).not.toMatch(/https?:\/\//);
     expect(html).not.toMatch(/\ssrc=/i);
     expect(html).not.toMatch(/<link\b/i);
@@ -135,8 +135,8 @@ describe('renderHtml', () => {
     expect(html).toContain('default-src &#x27;none&#x27;');
   });
 
-  it('the CSP hashes match the inline style and script exactly', () => {
-    const html = renderHtml(sample(), manifest);
+  it('the CSP hashes match the inline style and script exactly', async () => {
+    const html = await renderHtml(sample(), manifest);
     const csp = html.match(/http-equiv="Content-Security-Policy" content="([^"]*)"/)![1].replace(/&#x27;/g, "'").replace(/&#x3D;/g, '=');
     const hash = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
     const [style] = blocks(html, 'style');
@@ -145,8 +145,8 @@ describe('renderHtml', () => {
     expect(csp).toContain(`script-src ${hash(script)}`);
   });
 
-  it('is deterministic', () => {
-    expect(renderHtml(sample(), manifest)).toBe(renderHtml(sample(), manifest));
+  it('is deterministic', async () => {
+    expect(await renderHtml(sample(), manifest)).toBe(await renderHtml(sample(), manifest));
   });
 });
 
@@ -207,8 +207,8 @@ class El {
 }
 
 describe('sorting script', () => {
-  function setup() {
-    const html = renderHtml(sample(), manifest);
+  async function setup() {
+    const html = await renderHtml(sample(), manifest);
     const [script] = blocks(html, 'script');
     const hdrName = new El('th', { 'data-col': '0', 'data-type': 'text', 'data-first': 'ascending', 'aria-sort': 'none' });
     const hdrScore = new El('th', { 'data-col': '1', 'data-first': 'descending', 'aria-sort': 'none' });
@@ -225,8 +225,8 @@ describe('sorting script', () => {
     return { table, tbody, hdrName, hdrScore, button, order };
   }
 
-  it('sorts numerically on data-sort, first click best-first, toggles, failures always last', () => {
-    const { table, hdrScore, hdrName, button, order } = setup();
+  it('sorts numerically on data-sort, first click best-first, toggles, failures always last', async () => {
+    const { table, hdrScore, hdrName, button, order } = await setup();
     table.click(button); // click lands on the button inside the header
     expect(order()).toBe('cdaeb');
     expect(hdrScore.getAttribute('aria-sort')).toBe('descending');

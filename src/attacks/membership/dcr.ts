@@ -6,38 +6,28 @@
  * idea for synthetic tables goes back to Park et al. 2018 (table-GAN) and is the basis of
  * DCR-style privacy checks.
  *
- * Targets: n = min(|train|, |holdout|, maxTargets) members drawn from train and n non-members
- * from holdout, without replacement, seeded, so the attack is balanced. The distance geometry
+ * Targets (../targets.ts): n = min(|train|, |holdout|, maxTargets) members drawn from train and
+ * n non-members from holdout, seeded, at random or the most isolated ('vulnerable') records. The distance geometry
  * (ranges, means, sds) is fitted on the reference split when there is one, otherwise on the
  * synthetic table: never on the targets.
  */
 import { z } from 'zod';
 import type { EvalContext } from '../../core/context.js';
-import { modelledColumns } from '../../core/schema.js';
-import { encodePoints, fitDistanceEncoding, nearestDistances } from '../../ml/distance.js';
+import { encodePoints, nearestDistances } from '../../ml/distance.js';
+import { targetFields } from '../targets.js';
 import type { Attack, AttackResult } from '../types.js';
+import { attackGeometry, basicUnsupported, distanceFields, membershipResult, membershipTargets } from './common.js';
+
+export { drawTargets } from '../targets.js';
 
 export const dcrParams = z
   .object({
-    /** Distance: Gower over all columns (default), or L1/L2 on scaled numerics + one-hot categories. */
-    metric: z.enum(['gower', 'l1', 'l2']).default('gower'),
-    /** Numeric scaling for l1/l2 (ignored by gower, which always divides by the fitted range). */
-    scaling: z.enum(['none', 'standard', 'minmax']).default('minmax'),
-    /** Members drawn from train (and as many non-members from holdout). */
-    maxTargets: z.number().int().positive().default(1000),
+    ...distanceFields,
+    ...targetFields,
   })
   .strict();
 
 export type DcrParams = z.infer<typeof dcrParams>;
-
-/** Balanced, seeded target draw: n members from train and n non-members from holdout. */
-export function drawTargets(ctx: EvalContext, maxTargets: number): { members: Int32Array; nonMembers: Int32Array } {
-  const n = Math.min(ctx.train.nRows, ctx.holdout.nRows, maxTargets);
-  const rng = ctx.rng.fork('targets');
-  const members = rng.sampleWithoutReplacement(ctx.train.nRows, n);
-  const nonMembers = rng.sampleWithoutReplacement(ctx.holdout.nRows, n);
-  return { members, nonMembers };
-}
 
 export const dcr: Attack<DcrParams> = {
   id: 'dcr',
@@ -55,28 +45,16 @@ export const dcr: Attack<DcrParams> = {
   paramsSchema: dcrParams,
 
   unsupportedReason(ctx) {
-    if (ctx.synthetic.nRows === 0) return 'the synthetic table is empty';
-    if (ctx.train.nRows === 0 || ctx.holdout.nRows === 0) return 'dcr needs non-empty train and holdout splits';
-    if (modelledColumns(ctx.schema).length === 0) return 'no modelled columns (all are id or excluded)';
-    return undefined;
+    const why = basicUnsupported(ctx);
+    return why && `dcr ${why}`;
   },
 
   async run(ctx: EvalContext, params: DcrParams): Promise<AttackResult> {
-    const columns = modelledColumns(ctx.schema).map((c) => c.name);
-    const fitOn = ctx.reference && ctx.reference.nRows > 0 ? ctx.reference : ctx.synthetic;
-    const enc = fitDistanceEncoding(fitOn, { metric: params.metric, scaling: params.scaling, columns });
-    const { members, nonMembers } = drawTargets(ctx, params.maxTargets);
-    const n = members.length;
-    const targets = ctx.train.take(members).concat(ctx.holdout.take(nonMembers));
-    const d = nearestDistances(encodePoints(targets, enc), encodePoints(ctx.synthetic, enc), { k: 1, signal: ctx.signal });
-    const score = new Float64Array(2 * n);
-    const label = new Uint8Array(2 * n);
-    const index = new Int32Array(2 * n);
-    for (let i = 0; i < 2 * n; i++) {
-      score[i] = -d[i];
-      label[i] = i < n ? 1 : 0;
-      index[i] = i < n ? members[i] : nonMembers[i - n];
-    }
-    return { scores: { score, label, index } };
+    const enc = attackGeometry(ctx, params);
+    const t = membershipTargets(ctx, params, enc);
+    const d = nearestDistances(encodePoints(t.table, enc), encodePoints(ctx.synthetic, enc), { k: 1, signal: ctx.signal });
+    const score = new Float64Array(d.length);
+    for (let i = 0; i < d.length; i++) score[i] = -d[i];
+    return membershipResult('dcr', score, t.label, t.index);
   },
 };

@@ -2,7 +2,8 @@
  * Prediction scores for the utility metrics, with optional per-row multiplicities so a bootstrap
  * replicate is a weight vector over fixed predictions (no refitting, no re-sorting). Definitions
  * follow scikit-learn: accuracy; F1 = 2TP / (2TP + FP + FN) with 0 when undefined; macro-F1
- * over the classes present in the truth or the predictions; ROC AUC (Mann–Whitney, via
+ * over the classes present in the truth or the predictions (reported for every K; for K > 2 it
+ * is also the `f1`); ROC AUC (Mann–Whitney, via
  * attacks/roc.ts) for the positive class, or the unweighted mean of one-vs-rest AUCs over the
  * classes present in the truth (macro OVR); R² = 1 − SS_res/SS_tot (1 if SS_tot = 0 and the fit is
  * perfect, else 0 there, as r2_score's force_finite); mean absolute error.
@@ -13,6 +14,8 @@ import { argmaxRows } from '../../ml/logistic-regression.js';
 export interface ClassificationScores {
   accuracy: number;
   f1: number;
+  /** Unweighted mean F1 over the classes present in the truth or the predictions (any K). */
+  macroF1: number;
   auc: number;
 }
 
@@ -80,36 +83,37 @@ export class ClassifierScorer {
       const tp = cm[k * K + k];
       return 2 * tp + fp + fn > 0 ? (2 * tp) / (2 * tp + fp + fn) : 0;
     };
+    let macroSum = 0;
+    let macroN = 0;
+    let aucSum = 0;
+    let aucN = 0;
+    for (let k = 0; k < K; k++) {
+      let inTrue = 0;
+      let inPred = 0;
+      for (let j = 0; j < K; j++) {
+        inTrue += cm[k * K + j];
+        inPred += cm[j * K + k];
+      }
+      if (inTrue > 0 || inPred > 0) {
+        macroSum += f1Of(k);
+        macroN++;
+      }
+      if (K > 2 && inTrue > 0 && inTrue < total) {
+        aucSum += aucFromOrder(this.colOrder[k], this.colScore[k], this.colLabel[k], weight);
+        aucN++;
+      }
+    }
+    const macroF1 = macroN > 0 ? macroSum / macroN : 0;
     let f1: number;
     let auc: number;
     if (K === 2) {
       f1 = f1Of(this.positive);
       auc = aucFromOrder(this.colOrder[this.positive], this.colScore[this.positive], this.colLabel[this.positive], weight);
     } else {
-      let s = 0;
-      let m = 0;
-      let aucSum = 0;
-      let aucN = 0;
-      for (let k = 0; k < K; k++) {
-        let inTrue = 0;
-        let inPred = 0;
-        for (let j = 0; j < K; j++) {
-          inTrue += cm[k * K + j];
-          inPred += cm[j * K + k];
-        }
-        if (inTrue > 0 || inPred > 0) {
-          s += f1Of(k);
-          m++;
-        }
-        if (inTrue > 0 && inTrue < total) {
-          aucSum += aucFromOrder(this.colOrder[k], this.colScore[k], this.colLabel[k], weight);
-          aucN++;
-        }
-      }
-      f1 = m > 0 ? s / m : 0;
+      f1 = macroF1;
       auc = aucN > 0 ? aucSum / aucN : NaN;
     }
-    return { accuracy: total > 0 ? correct / total : NaN, f1, auc };
+    return { accuracy: total > 0 ? correct / total : NaN, f1, macroF1, auc };
   }
 }
 
