@@ -40,6 +40,13 @@ export interface Attack<P = any> {
   kind: AttackKind;
   summary: string;
   reference?: string;
+  /**
+   * What the attack computes, in one or two lines of plain text / Unicode math (score and the
+   * statistics reported from it); shown in the report's methodology appendix.
+   */
+  formula: string;
+  /** Which way its headline measures point, e.g. "AUC ↓ (0.5 = no leakage); advantage ↓". */
+  directions: string;
   threatModel: ThreatModel;
   paramsSchema: z.ZodType<P, z.ZodTypeDef, unknown>;
   /** Why the attack cannot run on this context (e.g. needs reference data), or undefined. */

@@ -13,6 +13,10 @@ export interface Metric<P = any> {
   family: MetricFamily;
   summary: string;
   reference?: string;
+  /** What the metric computes, in one or two lines of plain text / Unicode math; shown in the report's methodology appendix. */
+  formula: string;
+  /** Which way its headline measures point, e.g. "score ↑ (1 = identical marginals)"; each measure still carries its own direction. */
+  directions: string;
   paramsSchema: z.ZodType<P, z.ZodTypeDef, unknown>;
   unsupportedReason?(ctx: EvalContext, params: P): string | undefined;
   compute(ctx: EvalContext, params: P): Promise<Measure[]>;

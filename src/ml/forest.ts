@@ -10,7 +10,7 @@
  * bins; a feature with fewer distinct values (one-hot columns, small integers) keeps every
  * value, so splits on it are exact. Bootstrap draws become integer row weights, so no rows are
  * copied. On one core, 100 trees on 10,000 × 100 features take about a few seconds (see
- * test/ml/forest.test.ts and docs/methodology/fidelity.md).
+ * test/ml/forest.test.ts and docs/methodology.md (Fidelity and validity)).
  */
 import { badInput } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';

@@ -2,7 +2,7 @@
  * Per-axis summary scores for the overview leaderboard: one number per (dataset, generator) and
  * axis, computed from the cell means of that dataset's headline measures. They are summaries for
  * orientation, never a replacement for the measures themselves; each keeps the list of measures it
- * was computed from so the page can show them. docs/methodology/reporting.md states the formulas:
+ * was computed from so the page can show them. docs/methodology.md (Reporting) states the formulas:
  *
  *   privacy  = min over non-proxy membership AUC measures (`*.auc`) of 1 − 2·|AUC − 0.5|, clamped
  *              to [0, 1]: 1 = the strongest attack is at chance, 0 = it separates members perfectly

@@ -6,7 +6,7 @@
  *   - otherwise, when both cells have an interval (the evaluator's own for a single repetition):
  *     the two intervals do not overlap (a conservative check);
  *   - otherwise no winner is declared.
- * Neutral (descriptive) measures never have a winner. docs/methodology/reporting.md documents it.
+ * Neutral (descriptive) measures never have a winner. docs/methodology.md (Reporting) documents it.
  */
 import type { Direction } from '../core/measure.js';
 import { studentTCdf } from '../core/special.js';

@@ -2,7 +2,7 @@
  * Cost of a cell's generator phase, measured by the runner (never reported by the generator):
  * fit wall time, sample throughput, peak resident memory, model size, and for generators that
  * call a paid service, tokens and an estimated price from the suite's per-1k-token rates.
- * docs/methodology/cost.md states the definitions and their limits.
+ * docs/methodology.md (Cost) states the definitions and their limits.
  */
 import { resourceUsage } from 'node:process';
 import type { Measure } from '../core/measure.js';

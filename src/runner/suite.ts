@@ -15,6 +15,46 @@ const entry = z.union([
 
 export type PluginEntry = { id: string; params: Record<string, unknown> };
 
+/**
+ * The default scorecard: every no-box attack (shadow modelling retrains the generator dozens of
+ * times per target, so it is opt-in) and every metric. Evaluators that do not apply to a dataset
+ * (no target, no sensitive columns) record themselves as skipped with the reason.
+ */
+export const DEFAULT_ATTACKS = [
+  'dcr',
+  'dcr-diff',
+  'mc-density',
+  'domias',
+  'domias-gaussian',
+  'logan-d1',
+  'disclosure-proxies',
+  'attribute-inference',
+  'cap',
+  'synthetic-predictor',
+  'model-inversion',
+  'disclosure',
+  'linkability',
+  'qi-linkage',
+  'singling-out',
+] as const;
+
+export const DEFAULT_METRICS = [
+  'column-shapes',
+  'correlation-similarity',
+  'contingency-similarity',
+  'validity',
+  'detection',
+  'alpha-precision',
+  'tstr',
+  'augmentation',
+  'importance-agreement',
+  'fairness-representation',
+  'fairness-label',
+  'fairness-downstream',
+  'fairness-utility',
+  'fairness-privacy',
+] as const;
+
 export const evaluatorsSchema = z
   .object({
     attacks: z.array(entry).optional(),
@@ -38,8 +78,8 @@ export const suiteSchema = z
       .strict()
       .default({}),
     generators: z.array(entry).min(1).default(['identity', 'uniform', 'marginals', 'gaussian-copula']),
-    attacks: z.array(entry).default(['dcr']),
-    metrics: z.array(entry).default(['column-shapes', 'correlation-similarity', 'tstr']),
+    attacks: z.array(entry).default([...DEFAULT_ATTACKS]),
+    metrics: z.array(entry).default([...DEFAULT_METRICS]),
     repetitions: z.number().int().min(1).max(1000).default(1),
     /** Rows to sample per cell: `train` (same as the training split) or a number. */
     syntheticRows: z.union([z.literal('train'), z.number().int().positive()]).default('train'),

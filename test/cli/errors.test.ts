@@ -12,8 +12,8 @@ const file = (name: string, text: string) => {
 };
 
 /** A user error: non-zero exit, exactly one line on stderr, no stack trace, and the line names something. */
-function expectOneLineError(args: string[], pattern: RegExp) {
-  const r = cli(args);
+async function expectOneLineError(args: string[], pattern: RegExp) {
+  const r = await cli(args);
   expect(r.status, r.stdout + r.stderr).not.toBe(0);
   const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('(run with --help'));
   expect(lines, r.stderr).toHaveLength(1);
@@ -24,49 +24,49 @@ function expectOneLineError(args: string[], pattern: RegExp) {
 const good = 'a,b,y\n1,x,yes\n2,y,no\n3,x,yes\n4,y,no\n';
 
 describe('bad input gets a one-line error and a non-zero exit', () => {
-  it('missing file', () => expectOneLineError(['evaluate', '--train', path.join(dir, 'nope.csv'), '--holdout', path.join(ext, 'control.csv'), '--synthetic', path.join(ext, 'synthetic_a.csv')], /not found.*nope\.csv/));
-  it('malformed CSV', () => {
+  it('missing file', async () => expectOneLineError(['evaluate', '--train', path.join(dir, 'nope.csv'), '--holdout', path.join(ext, 'control.csv'), '--synthetic', path.join(ext, 'synthetic_a.csv')], /not found.*nope\.csv/));
+  it('malformed CSV', async () => {
     const bad = file('bad.csv', 'a,b,y\n1,x,yes\n2,"y,no\n');
-    expectOneLineError(['evaluate', '--train', bad, '--holdout', file('h.csv', good), '--synthetic', file('s.csv', good)], /bad\.csv/);
+    await expectOneLineError(['evaluate', '--train', bad, '--holdout', file('h.csv', good), '--synthetic', file('s.csv', good)], /bad\.csv/);
   });
-  it('wrong columns in the synthetic file', () => {
-    expectOneLineError(['evaluate', '--train', file('t.csv', good), '--holdout', file('h2.csv', good), '--synthetic', file('s2.csv', 'a,c,y\n1,x,yes\n')], /s2\.csv.*(b|c)/);
+  it('wrong columns in the synthetic file', async () => {
+    await expectOneLineError(['evaluate', '--train', file('t.csv', good), '--holdout', file('h2.csv', good), '--synthetic', file('s2.csv', 'a,c,y\n1,x,yes\n')], /s2\.csv.*(b|c)/);
   });
-  it('empty table', () => {
-    expectOneLineError(['evaluate', '--train', file('empty.csv', 'a,b,y\n'), '--holdout', file('h3.csv', good), '--synthetic', file('s3.csv', good)], /empty\.csv|no data|empty/i);
+  it('empty table', async () => {
+    await expectOneLineError(['evaluate', '--train', file('empty.csv', 'a,b,y\n'), '--holdout', file('h3.csv', good), '--synthetic', file('s3.csv', good)], /empty\.csv|no data|empty/i);
   });
-  it('all-missing column', () => {
+  it('all-missing column', async () => {
     const allMissing = 'a,b,y\n1,,yes\n2,,no\n';
-    expectOneLineError(['evaluate', '--train', file('m.csv', allMissing), '--holdout', file('m2.csv', allMissing), '--synthetic', file('m3.csv', allMissing)], /"?b"?.*missing|missing.*"?b"?/);
+    await expectOneLineError(['evaluate', '--train', file('m.csv', allMissing), '--holdout', file('m2.csv', allMissing), '--synthetic', file('m3.csv', allMissing)], /"?b"?.*missing|missing.*"?b"?/);
   });
-  it('target not in the data', () => {
-    expectOneLineError(['evaluate', '--train', file('t4.csv', good), '--holdout', file('h4.csv', good), '--synthetic', file('s4.csv', good), '--target', 'income'], /income/);
+  it('target not in the data', async () => {
+    await expectOneLineError(['evaluate', '--train', file('t4.csv', good), '--holdout', file('h4.csv', good), '--synthetic', file('s4.csv', good), '--target', 'income'], /income/);
   });
-  it('unknown column in the schema file', () => {
+  it('unknown column in the schema file', async () => {
     const schema = file('schema.json', JSON.stringify({ columns: { nosuch: { kind: 'integer' } } }));
-    expectOneLineError(['evaluate', '--train', file('t5.csv', good), '--holdout', file('h5.csv', good), '--synthetic', file('s5.csv', good), '--schema', schema], /nosuch/);
+    await expectOneLineError(['evaluate', '--train', file('t5.csv', good), '--holdout', file('h5.csv', good), '--synthetic', file('s5.csv', good), '--schema', schema], /nosuch/);
   });
-  it('unknown generator id', () => expectOneLineError(['run', '-g', 'no-such-gan', '--out', path.join(dir, 'o1')], /unknown generator "no-such-gan".*identity/));
-  it('unknown attack id', () => expectOneLineError(['run', '-a', 'no-such-attack', '--out', path.join(dir, 'o2')], /unknown attack "no-such-attack"/));
-  it('invalid suite JSON', () => expectOneLineError(['run', file('suite.json', '{ "generators": [ }'), '--out', path.join(dir, 'o3')], /suite.*not valid JSON/));
-  it('suite with a misspelt key', () => expectOneLineError(['run', file('suite2.json', '{ "generatorz": ["identity"] }'), '--out', path.join(dir, 'o4')], /generatorz/));
-  it('bad generator params', () => expectOneLineError(['run', file('suite3.json', JSON.stringify({ generators: [{ id: 'marginals', params: { bins: -3 } }] })), '--out', path.join(dir, 'o5')], /marginals.*bins/));
-  it('unknown dataset', () => expectOneLineError(['run', '-d', 'nope', '--out', path.join(dir, 'o6')], /unknown dataset "nope"/));
-  it('bad flag value', () => {
-    const r = cli(['run', '--train-size', 'lots']);
+  it('unknown generator id', async () => expectOneLineError(['run', '-g', 'no-such-gan', '--out', path.join(dir, 'o1')], /unknown generator "no-such-gan".*identity/));
+  it('unknown attack id', async () => expectOneLineError(['run', '-a', 'no-such-attack', '--out', path.join(dir, 'o2')], /unknown attack "no-such-attack"/));
+  it('invalid suite JSON', async () => expectOneLineError(['run', file('suite.json', '{ "generators": [ }'), '--out', path.join(dir, 'o3')], /suite.*not valid JSON/));
+  it('suite with a misspelt key', async () => expectOneLineError(['run', file('suite2.json', '{ "generatorz": ["identity"] }'), '--out', path.join(dir, 'o4')], /generatorz/));
+  it('bad generator params', async () => expectOneLineError(['run', file('suite3.json', JSON.stringify({ generators: [{ id: 'marginals', params: { bins: -3 } }] })), '--out', path.join(dir, 'o5')], /marginals.*bins/));
+  it('unknown dataset', async () => expectOneLineError(['run', '-d', 'nope', '--out', path.join(dir, 'o6')], /unknown dataset "nope"/));
+  it('bad flag value', async () => {
+    const r = await cli(['run', '--train-size', 'lots']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--train-size must be an integer/);
   });
-  it('verbose prints the stack', () => {
-    const r = cli(['run', '-g', 'no-such-gan', '--out', path.join(dir, 'o7'), '--verbose']);
+  it('verbose prints the stack', async () => {
+    const r = await cli(['run', '-g', 'no-such-gan', '--out', path.join(dir, 'o7'), '--verbose']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/\n\s+at /);
   });
 });
 
 describe('list', () => {
-  it('lists every registry', () => {
-    const r = cli(['list', '--json']);
+  it('lists every registry', async () => {
+    const r = await cli(['list', '--json']);
     expect(r.status, r.stderr).toBe(0);
     const l = JSON.parse(r.stdout);
     expect(l.generators.map((g: { id: string }) => g.id)).toEqual(expect.arrayContaining(['identity', 'uniform', 'marginals', 'gaussian-copula']));

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,15 +16,25 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI (bin/synthbench.js → dist/) as a user would. */
-export function cli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'synthbench.js'), ...args], {
-    cwd: opts.cwd ?? ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, CI: '1', SYNTHBENCH_OFFLINE: '1', ...opts.env },
-    timeout: 300_000,
+/**
+ * Runs the built CLI (bin/synthbench.js → dist/) as a user would. Asynchronous on purpose: a
+ * synchronous spawn would block the test worker's event loop for the whole run, and vitest
+ * treats a worker that stops answering for a minute as broken.
+ */
+export function cli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'synthbench.js'), ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env: { ...process.env, CI: '1', SYNTHBENCH_OFFLINE: '1', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ status: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
   });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 export function tmpDir(prefix = 'synthbench-test-'): string {

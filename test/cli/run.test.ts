@@ -5,12 +5,12 @@ import { cli, readRecords, tmpDir, value } from './helpers.js';
 
 describe('synthbench run on the built-in cohort', () => {
   const out = tmpDir();
-  let first: ReturnType<typeof cli>;
-  beforeAll(() => {
-    first = cli(['run', '--train-size', '300', '--out', out, '--no-open']);
+  let first: Awaited<ReturnType<typeof cli>>;
+  beforeAll(async () => {
+    first = await cli(['run', '--train-size', '300', '--out', out, '--no-open']);
   });
 
-  it('exits 0 and writes results, manifest and a report', () => {
+  it('exits 0 and writes results, manifest and a report', async () => {
     expect(first.status, first.stderr).toBe(0);
     expect(existsSync(path.join(out, 'results.jsonl'))).toBe(true);
     expect(existsSync(path.join(out, 'report.html'))).toBe(true);
@@ -21,7 +21,7 @@ describe('synthbench run on the built-in cohort', () => {
     expect(manifest.cells).toMatchObject({ total: 4, done: 4, failed: 0 });
   });
 
-  it('records every generator × measure with the backend and seed', () => {
+  it('records every generator × measure with the backend and seed', async () => {
     const recs = readRecords(out);
     const gens = new Set(recs.map((r) => r.generator));
     expect([...gens].sort()).toEqual(['gaussian-copula', 'identity', 'marginals', 'uniform']);
@@ -38,7 +38,7 @@ describe('synthbench run on the built-in cohort', () => {
     }
   });
 
-  it('ranks the privacy worst case and the trivial baseline correctly', () => {
+  it('ranks the privacy worst case and the trivial baseline correctly', async () => {
     const recs = readRecords(out);
     expect(value(recs, 'identity', 'dcr.auc')).toBeGreaterThan(0.95);
     expect(Math.abs(value(recs, 'uniform', 'dcr.auc') - 0.5)).toBeLessThan(0.1);
@@ -46,24 +46,24 @@ describe('synthbench run on the built-in cohort', () => {
     expect(value(recs, 'gaussian-copula', 'column-shapes.score')).toBeGreaterThan(value(recs, 'uniform', 'column-shapes.score'));
   });
 
-  it('resumes: a second run adds nothing and reuses the synthetic cache', () => {
+  it('resumes: a second run adds nothing and reuses the synthetic cache', async () => {
     const before = readFileSync(path.join(out, 'results.jsonl'), 'utf8');
     const cache = path.join(out, 'cache');
     const mtimes = readdirSync(cache).map((f) => statSync(path.join(cache, f)).mtimeMs);
-    const again = cli(['run', '--train-size', '300', '--out', out, '--no-open']);
+    const again = await cli(['run', '--train-size', '300', '--out', out, '--no-open']);
     expect(again.status, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/4\/4 cells already done/);
     expect(readFileSync(path.join(out, 'results.jsonl'), 'utf8')).toBe(before);
     expect(readdirSync(cache).map((f) => statSync(path.join(cache, f)).mtimeMs)).toEqual(mtimes);
   });
 
-  it('recovers from an interrupted write: the torn group is redone, nothing else', () => {
+  it('recovers from an interrupted write: the torn group is redone, nothing else', async () => {
     const file = path.join(out, 'results.jsonl');
     const full = readFileSync(file, 'utf8');
     const lines = full.trimEnd().split('\n');
     const last = JSON.parse(lines[lines.length - 1]);
     writeFileSync(file, full.slice(0, full.length - 40)); // cut the last line in half
-    const again = cli(['run', '--train-size', '300', '--out', out, '--no-open']);
+    const again = await cli(['run', '--train-size', '300', '--out', out, '--no-open']);
     expect(again.status, again.stderr).toBe(0);
     const recs = readRecords(out);
     expect(recs.length).toBe(lines.length);
@@ -72,9 +72,9 @@ describe('synthbench run on the built-in cohort', () => {
     expect(redone.map((r) => [r.measure, r.value])).toEqual(original.map((r) => [r.measure, r.value]));
   });
 
-  it('is reproducible: same seed gives the same synthetic rows and scores', () => {
+  it('is reproducible: same seed gives the same synthetic rows and scores', async () => {
     const out2 = tmpDir();
-    const r = cli(['run', '--train-size', '300', '--out', out2, '--no-open', '-g', 'gaussian-copula', 'marginals']);
+    const r = await cli(['run', '--train-size', '300', '--out', out2, '--no-open', '-g', 'gaussian-copula', 'marginals']);
     expect(r.status, r.stderr).toBe(0);
     const a = readRecords(out).filter((x) => x.generator === 'gaussian-copula' || x.generator === 'marginals');
     const b = readRecords(out2);
@@ -87,11 +87,11 @@ describe('synthbench run on the built-in cohort', () => {
 });
 
 describe('synthbench run: timeouts and failures are recorded, the run goes on', () => {
-  it('records timed-out cells and still writes a report', () => {
+  it('records timed-out cells and still writes a report', async () => {
     const dir = tmpDir();
     const suite = path.join(dir, 'suite.json');
     writeFileSync(suite, JSON.stringify({ name: 'tiny', generators: ['gaussian-copula'], timeoutSeconds: 0.001, splits: { trainSize: 200 } }));
-    const r = cli(['run', suite, '--out', path.join(dir, 'out'), '--no-open']);
+    const r = await cli(['run', suite, '--out', path.join(dir, 'out'), '--no-open']);
     expect(r.status, r.stderr).toBe(0);
     const recs = readRecords(path.join(dir, 'out'));
     expect(recs.some((x) => x.status === 'timed-out')).toBe(true);

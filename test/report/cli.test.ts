@@ -17,10 +17,10 @@ function resultsDir(): string {
 }
 
 describe('synthbench report', () => {
-  it('writes the requested formats into --out and prints their paths', () => {
+  it('writes the requested formats into --out and prints their paths', async () => {
     const dir = resultsDir();
     const out = path.join(dir, 'published');
-    const r = cli(['report', dir, '--format', 'html,md,csv,json', '--out', out, '--no-open']);
+    const r = await cli(['report', dir, '--format', 'html,md,csv,json', '--out', out, '--no-open']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const files = ['html', 'md', 'csv', 'json'].map((f) => path.join(out, `report.${f}`));
@@ -31,12 +31,12 @@ describe('synthbench report', () => {
     expect(JSON.parse(readFileSync(files[3], 'utf8')).totals['timed-out']).toBe(1);
   });
 
-  it('defaults to report.html in the results directory; a bad format is a one-line error with exit 2', () => {
+  it('defaults to report.html in the results directory; a bad format is a one-line error with exit 2', async () => {
     const dir = resultsDir();
-    const ok = cli(['report', dir]);
+    const ok = await cli(['report', dir]);
     expect(ok.status).toBe(0);
     expect(ok.stdout.trim()).toBe(path.join(dir, 'report.html'));
-    const bad = cli(['report', dir, '--format', 'pdf']);
+    const bad = await cli(['report', dir, '--format', 'pdf']);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toContain('unknown report format "pdf"');

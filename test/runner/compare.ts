@@ -14,22 +14,3 @@ export function sameRecords(a: ResultRecord[], b: ResultRecord[]): { equal: bool
   for (let i = 0; i < Math.max(x.length, y.length); i++) if (x[i] !== y[i]) return { equal: false, firstDiff: [x[i], y[i]] };
   return { equal: true };
 }
-
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { ROOT, type CliResult } from '../cli/helpers.js';
-
-/** Like helpers.cli, but without blocking the test worker's event loop (long runs, parallel shards). */
-export function cliAsync(args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'synthbench.js'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, CI: '1', SYNTHBENCH_OFFLINE: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-  });
-}

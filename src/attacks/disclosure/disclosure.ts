@@ -51,6 +51,8 @@ export const disclosure: Attack<DisclosureParams> = {
   summary: 'k-anonymity, l-diversity, k-map and δ-presence of the synthetic release on the declared quasi-identifiers.',
   reference:
     'Sweeney 2002 (k-anonymity, k-map); Machanavajjhala et al. 2007 (l-diversity); Nergiz, Atzori & Clifton 2007 (δ-presence); El Emam & Dankar 2008',
+  formula: 'classes = QI combinations (numeric QIs in decile bins); k-anonymity = min synthetic class size; l-diversity = min distinct sensitive values in a class; k-map = min population count of a synthetic class; δ-presence = max_class members/population; members-in-small-classes = share of train records whose class has < k (5) synthetic rows',
+  directions: 'k-anonymity, l-diversity, k-map ↑; members-in-small-classes, k-map-share-below-k, δ-presence ↓',
   threatModel: {
     description:
       'An intruder holds the synthetic release and knows the quasi-identifiers of people in the population; these measures describe how identifying the released QI combinations are.',

@@ -54,6 +54,8 @@ export const attributeInference: Attack<AttributeInferenceParams> = {
   kind: 'inference',
   summary: 'Anonymeter inference: guess a secret column of a target from its nearest synthetic row on the known columns; members vs non-members vs random guesses.',
   reference: 'Giomi, Boenisch, Wehmeyer & Tasnádi 2023, A Unified Framework for Quantifying Privacy Risk in Synthetic Data (PoPETs), inference attack',
+  formula: 'guess = secret of the nearest synthetic row on the known columns (Gower; numeric correct within 5% of the truth); risk = (main − control)/(1 − control), main/control = Wilson-centred success rates on members/non-members; baseline = random synthetic row',
+  directions: 'risk ↓ (0 = no leakage beyond population patterns); main-rate ↓; control and baseline rates ◦; headline = max over secrets',
   threatModel: {
     description:
       'The attacker holds the synthetic data and, for each target, the known columns (quasi-identifiers by default, else every column but the secret); they guess the secret from the nearest synthetic record.',

@@ -91,6 +91,8 @@ export const cap: Attack<CapParams> = {
   kind: 'inference',
   summary: 'Correct attribution probability: share of synthetic rows with a record’s key values that carry its sensitive value; members vs non-members.',
   reference: 'Elliot 2015; Taub, Elliot, Pampaka & Smith 2018, Differential Correct Attribution Probability for Synthetic Data (PSD)',
+  formula: 'CAP(r) = #{s : K(s) = K(r), S(s) = S(r)} / #{s : K(s) = K(r)} over synthetic rows s (K = key QIs, S = sensitive); cap = mean CAP over members with a key match; protection = 1 − cap',
+  directions: 'protection ↑ (headline = min over secrets); cap ↓ (compare with control-cap); control-cap and baseline-cap ◦',
   threatModel: {
     description: 'The intruder holds the synthetic data and knows the key (quasi-identifier) values of a target; they attribute the sensitive value most common among synthetic rows with the same key.',
     holdsSynthetic: true,

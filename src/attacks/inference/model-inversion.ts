@@ -93,6 +93,8 @@ export const modelInversion: Attack<ModelInversionParams> = {
   kind: 'inference',
   summary: 'Fredrikson et al. MAP inversion of the classifier trained on synthetic data: recover a sensitive attribute from the other attributes and the label.',
   reference: 'Fredrikson, Lantz, Jha, Lin, Page & Ristenpart 2014, Privacy in Pharmacogenetics: An End-to-End Case Study of Personalized Warfarin Dosing (USENIX Security)',
+  formula: 'guess(x, y) = argmax_v p_syn(v) · f(y | x, s = v), f = TSTR logistic regression trained on synthetic rows; risk = (main − control)/(1 − control), main/control = Wilson-centred success rates on members/non-members; G-mean of per-value recalls and multiclass MCC on members',
+  directions: 'risk ↓ (0 = no leakage beyond population patterns); main-rate ↓; control and baseline rates ◦; g-mean ↓; mcc ↓ (0 = no better than the prior); control and baseline g-mean/mcc ◦',
   threatModel: {
     description:
       'The attacker queries the classifier trained on the synthetic data (predicting the target column), knows the synthetic marginal of the sensitive attribute, and knows every other attribute and the label of the target.',

@@ -56,6 +56,8 @@ export const syntheticPredictor: Attack<SyntheticPredictorParams> = {
   kind: 'inference',
   summary: 'A classifier trained on the synthetic data predicts a secret column; accuracy on members vs non-members vs an imputation model trained on reference data.',
   reference: 'Stadler, Oprisanu & Troncoso 2022, Synthetic Data: Anonymisation Groundhog Day (USENIX Security), attribute inference',
+  formula: 'guess = logistic regression trained on synthetic rows predicting the secret from every other column; risk = (main − control)/(1 − control), main/control = Wilson-centred success rates on members/non-members; baseline = same model trained on the reference split',
+  directions: 'risk ↓ (0 = no leakage beyond population patterns); main-rate ↓; control and baseline rates ◦; headline = max over secrets',
   threatModel: {
     description: 'The attacker holds the synthetic data (and, for the baseline, a reference sample of the population) and every column of a target but the secret.',
     holdsSynthetic: true,

@@ -65,6 +65,8 @@ export const linkability: Attack<LinkabilityParams> = {
   kind: 'linkage',
   summary: 'Anonymeter linkability: link two partial records of a target (disjoint column halves) through their nearest synthetic rows.',
   reference: 'Giomi, Boenisch, Wehmeyer & Tasnádi 2023, A Unified Framework for Quantifying Privacy Risk in Synthetic Data (PoPETs), linkability attack',
+  formula: 'success = the nNeighbors (1) nearest synthetic rows on column set A and on column set B share a row (Gower); risk = (main − control)/(1 − control), main/control = Wilson-centred success rates on members/non-members; baseline = random synthetic rows',
+  directions: 'risk ↓ (0 = no leakage beyond population patterns); main-rate ↓; control and baseline rates ◦',
   threatModel: {
     description:
       'Two attackers each hold a disjoint half of the columns of the same individuals, plus the synthetic data; they link their records when the nearest synthetic rows on each half coincide.',

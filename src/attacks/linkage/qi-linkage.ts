@@ -48,6 +48,8 @@ export const qiLinkage: Attack<QiLinkageParams> = {
   kind: 'linkage',
   summary: 'Quasi-identifier record linkage: targets whose QI combination matches exactly one synthetic row that also carries their other attributes.',
   reference: 'Sweeney 2002, k-anonymity: a model for protecting privacy (re-identification by linking on quasi-identifiers)',
+  formula: 'success = exactly one synthetic row has the target’s QI combination (numeric QIs in 10 quantile bins) and it agrees on ≥ 80% of the other columns; risk = (main − control)/(1 − control), main/control = Wilson-centred success rates on members/non-members; baseline = random synthetic row',
+  directions: 'risk ↓ (0 = no leakage beyond population patterns); main-rate ↓; control and baseline rates ◦; unique-match-rate ◦',
   threatModel: {
     description: 'The intruder holds the synthetic data and the quasi-identifiers of a target, and links the target to the unique synthetic row sharing them.',
     holdsSynthetic: true,

@@ -42,6 +42,8 @@ export const loganD1: Attack<ClassifierParams> = {
   kind: 'membership',
   summary: 'Classifier attack (LOGAN-D1 style): a model trained to tell synthetic from reference rows scores targets by P(synthetic).',
   reference: 'Hayes, Melis, Danezis & De Cristofaro 2019, LOGAN: Membership Inference Attacks Against Generative Models (PoPETs)',
+  formula: 'score(x) = P̂(synthetic | x) of a random forest (or logistic regression) trained on synthetic (1) vs reference (0) rows; AUC, TPR@FPR ∈ {0.001, 0.01, 0.1}, advantage max_t(TPR − FPR) and ε lower bound over member vs non-member targets',
+  directions: 'AUC ↓ (0.5 = no leakage); TPR@FPR ↓ (= FPR at chance); advantage ↓ (0 = chance); ε-lb ↓',
   threatModel: {
     description:
       'The attacker holds the synthetic data, a reference sample of the same population (disjoint from train and holdout), and every column of each target; features are encoded with reference statistics.',

@@ -39,6 +39,8 @@ export const dcrDiff: Attack<DcrDiffParams> = {
   kind: 'membership',
   summary: 'Distance to the nearest reference row minus distance to the nearest synthetic row: closer to the synthetic data than to the population suggests a member.',
   reference: 'Chen, Yu, Zhang & Fritz 2020, GAN-Leaks (CCS), calibrated full black-box attack',
+  formula: 'score(x) = min_r∈R d(x, r) − min_s∈S d(x, s) (R = reference; calibration = ratio: −d_S(x)/d_R(x)); AUC, TPR@FPR ∈ {0.001, 0.01, 0.1}, advantage max_t(TPR − FPR) and ε lower bound over member vs non-member targets',
+  directions: 'AUC ↓ (0.5 = no leakage); TPR@FPR ↓ (= FPR at chance); advantage ↓ (0 = chance); ε-lb ↓',
   threatModel: {
     description:
       'The attacker holds the synthetic data, a reference sample of the same population (disjoint from train and holdout), and every column of each target; distance scaling is fitted on the reference sample.',

@@ -34,6 +34,8 @@ export const dcr: Attack<DcrParams> = {
   kind: 'membership',
   summary: 'Distance to closest synthetic record: targets closer to a synthetic row are guessed to be members.',
   reference: 'Chen, Yu, Zhang & Fritz 2020, GAN-Leaks: A Taxonomy of Membership Inference Attacks against Generative Models (CCS), full black-box attack',
+  formula: 'score(x) = −min_s∈S d(x, s) (Gower by default; S = synthetic rows); AUC, TPR@FPR ∈ {0.001, 0.01, 0.1}, advantage max_t(TPR − FPR) and ε lower bound over member vs non-member targets',
+  directions: 'AUC ↓ (0.5 = no leakage); TPR@FPR ↓ (= FPR at chance); advantage ↓ (0 = chance); ε-lb ↓',
   threatModel: {
     description:
       'The attacker holds only the synthetic data and every column of each target record; distance scaling uses the reference split as public population statistics when present, otherwise the synthetic data.',

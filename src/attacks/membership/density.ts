@@ -38,6 +38,8 @@ export const mcDensity: Attack<DensityParams> = {
   kind: 'membership',
   summary: 'Monte-Carlo density: the share of synthetic rows within a small ε-ball of the target; more nearby synthetic mass suggests a member.',
   reference: 'Hilprecht, Härterich & Bernau 2019, Monte Carlo and Reconstruction Membership Inference Attacks against Generative Models (PoPETs)',
+  formula: 'score(x) = #{s ∈ S : d(x, s) ≤ ε} / |S|, ε = median over targets of min_s d(x, s); AUC, TPR@FPR ∈ {0.001, 0.01, 0.1}, advantage max_t(TPR − FPR) and ε lower bound over member vs non-member targets',
+  directions: 'AUC ↓ (0.5 = no leakage); TPR@FPR ↓ (= FPR at chance); advantage ↓ (0 = chance); ε-lb ↓; epsilon ◦',
   threatModel: {
     description:
       'The attacker holds only the synthetic data and every column of each target record; ε comes from the unlabelled targets\' distances to the synthetic data, distance scaling from the reference split when present, otherwise the synthetic data.',

@@ -59,6 +59,10 @@ function makeDomias(id: 'domias' | 'domias-gaussian'): Attack<DomiasParams> {
       ? 'DOMIAS with a Gaussian prior: synthetic KDE density over a single multivariate normal fitted on the reference sample.'
       : 'DOMIAS: ratio of the synthetic data density (KDE) to the reference population density (KDE) at the target; overfitting raises it on members.',
     reference: 'van Breugel, Sun, Qian & van der Schaar 2023, Membership Inference Attacks against Synthetic Data through Overfitting Detection (AISTATS)',
+    formula: gaussian
+      ? 'score(x) = log p_syn(x) − log N(x; μ_ref, Σ_ref + ridge), p_syn a Gaussian KDE on reference-standardised features with one-hot categories; AUC, TPR@FPR ∈ {0.001, 0.01, 0.1}, advantage max_t(TPR − FPR) and ε lower bound over member vs non-member targets'
+      : 'score(x) = log p_syn(x) − log p_ref(x), both Gaussian KDEs (Scott bandwidth, diagonal kernel) on reference-standardised features with one-hot categories; AUC, TPR@FPR ∈ {0.001, 0.01, 0.1}, advantage max_t(TPR − FPR) and ε lower bound over member vs non-member targets',
+    directions: 'AUC ↓ (0.5 = no leakage); TPR@FPR ↓ (= FPR at chance); advantage ↓ (0 = chance); ε-lb ↓',
     threatModel: {
       description:
         'The attacker holds the synthetic data, a reference sample of the same population (disjoint from train and holdout), and every column of each target; feature scaling is fitted on the reference sample.',

@@ -86,6 +86,8 @@ export const disclosureProxies: Attack<ProxyParams> = {
   kind: 'membership',
   summary: 'Disclosure proxies (not attacks): DCR share, identical-match share and nearest-neighbour distance ratio of synthetic rows against train vs holdout.',
   reference: 'Platzer & Reutterer 2021 (DCR share vs holdout); Zhao et al. 2021, CTAB-GAN (DCR, NNDR)',
+  formula: 'dcr-share = share of synthetic rows with d(s, train) < d(s, holdout) (ties ½); identical-match share = share of synthetic rows equal to a train (holdout) row; NNDR p5 = 5th percentile of d₁/d₂ to train (holdout)',
+  directions: 'proxies, not attacks: dcr-share ↓ (0.5 = ideal); identical-match-share[train] ↓; nndr-p5[train] ↑; holdout values ◦ (chance level)',
   threatModel: {
     description:
       'Proxy computed by the data holder, not an attacker: compares how close synthetic rows are to the training records and to equally many holdout records. Distance scaling comes from the reference split when present, otherwise the synthetic data.',

@@ -48,6 +48,8 @@ export const singlingOut: Attack<SinglingOutParams> = {
   kind: 'singling-out',
   summary: 'Anonymeter singling out: predicates built from synthetic rows that match exactly one training record, vs holdout (size-corrected) and random predicates.',
   reference: 'Giomi, Boenisch, Wehmeyer & Tasnádi 2023, A Unified Framework for Quantifying Privacy Risk in Synthetic Data (PoPETs), singling-out attack',
+  formula: 'success = a predicate built from the synthetic data matches exactly one training record (main) / holdout record (control, size-corrected); risk = (main − control)/(1 − control), main/control = Wilson-centred success rates on members/non-members; baseline = random predicates',
+  directions: 'risk ↓ (0 = no leakage beyond population patterns); main-rate ↓; control and baseline rates ◦; headline = max over univariate/multivariate',
   threatModel: {
     description: 'The attacker holds only the synthetic data and writes predicates (value conditions on columns) that they claim single out one real individual.',
     holdsSynthetic: true,

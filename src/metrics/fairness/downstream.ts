@@ -34,6 +34,8 @@ export const downstreamFairness: Metric<DownstreamParams> = {
   family: 'fairness',
   summary: 'Demographic-parity, equalized-odds and equal-opportunity differences of the TSTR model on real holdout, next to the TRTR model.',
   reference: 'Hardt, Price & Srebro 2016, Equality of Opportunity in Supervised Learning; Barocas, Hardt & Narayanan, Fairness and Machine Learning',
+  formula: 'TSTR model on the real holdout, per grouping: DP difference = max−min_g P(ŷ = 1 | g); equal-opportunity = TPR gap; equalized-odds = max(TPR gap, FPR gap); headline = max over groupings',
+  directions: 'dp-, eopp-, eo-difference ↓ (0 = parity); TRTR values ◦',
   paramsSchema: downstreamParams,
 
   unsupportedReason(ctx, params) {

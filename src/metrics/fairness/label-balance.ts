@@ -41,6 +41,8 @@ export const labelBalance: Metric<LabelBalanceParams> = {
   family: 'fairness',
   summary: 'Demographic-parity difference and ratio of the target across sensitive groups, synthetic vs real train.',
   reference: 'Calders & Verwer 2010 (discrimination score); Feldman et al. 2015 (disparate-impact ratio); Barocas, Hardt & Narayanan, Fairness and Machine Learning',
+  formula: 'DP difference = max_g P(y = + | g) − min_g P(y = + | g), ratio = min/max, in synthetic and real train; error = |DP_syn − DP_real|, headline = max over groupings',
+  directions: 'dp-difference-error ↓ (0 = real disparity preserved); synthetic and real DP values ◦',
   paramsSchema: labelBalanceParams,
 
   unsupportedReason(ctx, params) {

@@ -38,6 +38,8 @@ export const representation: Metric<RepresentationParams> = {
   family: 'fairness',
   summary: 'Share of each sensitive subgroup (and pairwise intersection) in synthetic vs real train; log-disparity and vanished groups.',
   reference: 'Representation bias (Suresh & Guttag 2021, A Framework for Understanding Sources of Harm); intersectional groups as in Buolamwini & Gebru 2018',
+  formula: 'LD(g) = log(share_syn(g) / share_real(g)) per subgroup; max-abs-log-disparity = max_g |LD(g)| over groups with ≥ minGroupSize real rows; vanished = # real-train groups absent from the synthetic data',
+  directions: 'max-abs-log-disparity ↓ (0 = same shares); vanished ↓; per-group log-disparity ◦',
   paramsSchema: representationParams,
 
   unsupportedReason(ctx, params) {

@@ -45,6 +45,8 @@ export const subgroupPrivacy: Metric<SubgroupPrivacyParams> = {
   family: 'fairness',
   summary: 'Membership-attack AUC and advantage within each sensitive subgroup of the targets (default attack: dcr).',
   reference: 'Yeom et al. 2018 (membership advantage); Stadler, Oprisanu & Troncoso 2022, Synthetic Data – Anonymisation Groundhog Day (outlier and minority exposure)',
+  formula: 'membership-attack scores (default dcr) split by the targets’ subgroups: AUC_g and advantage_g = max_t(TPR − FPR) per group; max-auc = max_g AUC_g; auc-gap = max_g − min_g AUC_g',
+  directions: 'auc, advantage, max-auc, max-advantage, auc-gap ↓ (AUC 0.5 = no leakage in any group)',
   paramsSchema: subgroupPrivacyParams,
 
   unsupportedReason(ctx, params) {

@@ -42,6 +42,8 @@ export const subgroupUtility: Metric<DownstreamParams> = {
   family: 'fairness',
   summary: 'TSTR accuracy and AUC per sensitive subgroup of the real holdout, and the worst-group gap.',
   reference: 'Worst-group accuracy (Sagawa et al. 2020, Distributionally Robust Neural Networks); subgroup TSTR as in Bhanot et al. 2021, The Problem of Fairness in Synthetic Healthcare Data',
+  formula: 'TSTR accuracy and AUC within each subgroup of the real holdout; gap = max_g − min_g; worst-group accuracy = min_g accuracy',
+  directions: 'accuracy, auc, worst-group-accuracy ↑; accuracy-gap, auc-gap ↓; TRTR values ◦',
   paramsSchema: downstreamParams,
 
   unsupportedReason(ctx, params) {

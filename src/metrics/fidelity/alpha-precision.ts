@@ -184,6 +184,8 @@ export const alphaPrecision: Metric<AlphaPrecisionParams> = {
   family: 'fidelity',
   summary: 'α-precision, β-recall (Δ summaries) and authenticity of synthetic rows in the standardised/one-hot space.',
   reference: 'Alaa et al. 2022, "How Faithful is your Synthetic Data?" (ICML); synthcity AlphaPrecision',
+  formula: 'Δ-precision = 1 − 2∫₀¹ |P(α) − α| dα, Δ-recall = 1 − 2∫₀¹ |R(β) − β| dβ; authenticity = share of synthetic x̃ whose nearest real x* is closer to another real point than to x̃',
+  directions: 'delta-precision, delta-recall ↑ (1 = diagonal curves); authenticity ↑ (0 = copies)',
   paramsSchema: alphaPrecisionParams,
 
   unsupportedReason(ctx) {

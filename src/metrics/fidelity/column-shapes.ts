@@ -81,6 +81,8 @@ export const columnShapes: Metric<ColumnShapesParams> = {
   family: 'fidelity',
   summary: 'Per-column marginal similarity: KS complement (numeric) or TV complement (categorical), averaged over columns.',
   reference: 'SDMetrics KSComplement / TVComplement (DataCebo); Kolmogorov–Smirnov two-sample statistic',
+  formula: 'per column: 1 − sup_x |F_real(x) − F_syn(x)| (KS complement, numeric) or 1 − ½ Σ_c |p_real(c) − p_syn(c)| (TV complement, coded); real = train; score = mean over columns',
+  directions: 'score ↑ (1 = identical marginals), also per column',
   paramsSchema: columnShapesParams,
 
   unsupportedReason(ctx) {

@@ -85,6 +85,8 @@ export const contingencySimilarityMetric: Metric<ContingencyParams> = {
   family: 'fidelity',
   summary: 'Mean over column pairs of 1 − ½ Σ|p_real(a,b) − p_syn(a,b)| on the joint frequency table (numeric columns in real-quantile bins).',
   reference: 'SDMetrics ContingencySimilarity (DataCebo)',
+  formula: 'per column pair: 1 − ½ Σ_a,b |p_real(a, b) − p_syn(a, b)| (numeric columns in 10 real-quantile bins); real = train; score = mean over pairs',
+  directions: 'score ↑ (1 = identical joint frequency tables)',
   paramsSchema: contingencyParams,
 
   unsupportedReason(ctx) {

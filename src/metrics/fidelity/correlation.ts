@@ -86,6 +86,8 @@ export const correlationSimilarity: Metric<CorrelationParams> = {
   family: 'fidelity',
   summary: 'Mean over numeric column pairs of 1 − |r_real − r_syn| / 2 (Pearson or Spearman).',
   reference: 'SDMetrics CorrelationSimilarity (DataCebo)',
+  formula: 'per pair of numeric columns: 1 − |r_real − r_syn| / 2 (Pearson, or Spearman ρ); real = train; score = mean over pairs',
+  directions: 'score ↑ (1 = identical correlations)',
   paramsSchema: correlationParams,
 
   unsupportedReason(ctx) {

@@ -94,6 +94,8 @@ export const detection: Metric<DetectionParams> = {
   family: 'fidelity',
   summary: 'Classifier two-sample test (logistic regression and random forest) separating real train from synthetic rows; cross-validated AUC mapped to 1 − max(0, 2·(AUC − 0.5)).',
   reference: 'Lopez-Paz & Oquab 2017 (classifier two-sample tests); SDMetrics LogisticDetection (DataCebo)',
+  formula: 'per CV fold: score = 1 − max(0, 2·(AUC − 0.5)) of a classifier separating real train from synthetic rows (logistic regression, random forest); score = min(lr-score, rf-score)',
+  directions: 'score ↑ (1 = indistinguishable); lr-auc, rf-auc ↓ (0.5 = chance)',
   paramsSchema: detectionParams,
 
   unsupportedReason(ctx, params) {

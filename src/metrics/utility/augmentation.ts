@@ -36,6 +36,8 @@ export const augmentation: Metric<AugmentationParams> = {
   family: 'utility',
   summary: 'Real train + synthetic vs real train alone, scored on the real holdout: the gain from augmenting with synthetic rows.',
   reference: 'Jordon et al. 2021, Synthetic Data – what, why and how? (augmentation use case); Esteban, Hyland & Rätsch 2017 (TSTR protocol)',
+  formula: 'gain = stat(fit on train ∪ synthetic) − stat(fit on train), both scored on the real holdout (MAE: real-only − augmented)',
+  directions: 'gain ↑ (> 0 = synthetic rows help); augmented and baseline stats ◦',
   paramsSchema: augmentationParams,
 
   unsupportedReason(ctx) {

@@ -92,6 +92,8 @@ export const importanceAgreement: Metric<ImportanceParams> = {
   family: 'utility',
   summary: 'Spearman correlation of holdout permutation importances of models trained on real vs synthetic data.',
   reference: 'Breiman 2001, Random Forests (permutation importance); Fisher, Rudin & Dominici 2019, All Models are Wrong, but Many are Useful (model reliance)',
+  formula: 'ρ = Spearman(I_real, I_syn), I = holdout permutation importance per column of the model fit on real train / on synthetic; top-k overlap = |top-k_real ∩ top-k_syn| / k (k = 5)',
+  directions: 'spearman ↑ (1 = same ranking); top-k-overlap ↑',
   paramsSchema: importanceParams,
 
   unsupportedReason(ctx, params) {

@@ -48,6 +48,8 @@ export const tstr: Metric<TstrParams> = {
   family: 'utility',
   summary: 'Train on synthetic, test on real holdout (logistic regression, boosted trees, forest, MLP), and the ratio to train-on-real.',
   reference: 'Esteban, Hyland & Rätsch 2017, Real-valued (medical) time series generation with recurrent conditional GANs; Jordon et al. 2021',
+  formula: 'ratio = stat(model fit on synthetic) / stat(same model fit on real train), both scored on the real holdout; stat ∈ accuracy, F1, macro-F1, AUC (R², MAE for numeric targets)',
+  directions: 'ratios and TSTR stats ↑ (ratio 1 = as useful as real data); MAE ↓; TRTR stats ◦',
   paramsSchema: tstrParams,
 
   unsupportedReason(ctx) {

@@ -151,6 +151,8 @@ export const validity: Metric<ValidityParams> = {
   family: 'fidelity',
   summary: 'Validity for test-data use: range and category adherence, missing-pattern similarity, exact copies of train rows, declared row constraints.',
   reference: 'SDMetrics BoundaryAdherence / CategoryAdherence (DataCebo); row constraints from the schema file',
+  formula: 'range = share of synthetic numeric values in [min, max] (declared, else real train); category = share of codes seen in real train; missing-pattern = 1 − TV of missingness patterns; exact-duplicates = share of synthetic rows equal to a train row; constraints = share satisfying the declared constraints',
+  directions: 'range, category, missing-pattern, constraints ↑ (1 = all valid); exact-duplicates ↓ (proxy)',
   paramsSchema: validityParams,
 
   unsupportedReason(ctx) {

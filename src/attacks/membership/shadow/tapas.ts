@@ -57,6 +57,8 @@ export const shadowTapas: Attack<ShadowParams> = {
   kind: 'membership',
   summary: 'Shadow modelling: retrain the generator on reference samples with and without a target record and learn to tell the two kinds of synthetic output apart.',
   reference: 'Stadler, Oprisanu & Troncoso 2022, Synthetic Data – Anonymisation Groundhog Day (USENIX Security); Houssiau et al. 2022, TAPAS',
+  formula: 'per isolated target t: retrain the generator on reference samples with (in) and without (out) t; score = P̂(in | features of its synthetic output) from a random-forest meta-classifier; AUC, TPR@FPR ∈ {0.001, 0.01, 0.1}, advantage max_t(TPR − FPR) and ε lower bound over the pooled in/out test pairs; AUC per target',
+  directions: 'AUC ↓ (0.5 = no leakage); TPR@FPR ↓ (= FPR at chance); advantage ↓ (0 = chance); ε-lb ↓; auc[target] ↓',
   threatModel: {
     description:
       'The attacker holds the synthetic data, a reference sample of the population, every column of the target record, and black-box access to the generator (it can train it on datasets of its choice with the same parameters).',
