@@ -1,4 +1,7 @@
-/** `synthbench list`: the registered generators, attacks, metrics and datasets. */
+/**
+ * `synthbench list`: the registered generators, attacks, metrics and datasets. The JSON output
+ * carries each attack's and metric's formula and directions; the text output stays one line each.
+ */
 import type { Command } from 'commander';
 import { attacks } from '../attacks/registry.js';
 import { datasets } from '../data/registry.js';
@@ -8,8 +11,16 @@ import { metrics } from '../metrics/registry.js';
 export function listing() {
   return {
     generators: generators.list().map((g) => ({ id: g.id, family: g.family, summary: g.summary, reference: g.reference })),
-    attacks: attacks.list().map((a) => ({ id: a.id, kind: a.kind, summary: a.summary, threatModel: a.threatModel.description, reference: a.reference })),
-    metrics: metrics.list().map((m) => ({ id: m.id, family: m.family, summary: m.summary, reference: m.reference })),
+    attacks: attacks.list().map((a) => ({
+      id: a.id,
+      kind: a.kind,
+      summary: a.summary,
+      formula: a.formula,
+      directions: a.directions,
+      threatModel: a.threatModel.description,
+      reference: a.reference,
+    })),
+    metrics: metrics.list().map((m) => ({ id: m.id, family: m.family, summary: m.summary, formula: m.formula, directions: m.directions, reference: m.reference })),
     datasets: datasets.list().map((d) => ({ id: d.id, summary: d.summary, target: d.target, builtIn: d.sources.length === 0 })),
   };
 }

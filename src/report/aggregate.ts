@@ -240,7 +240,7 @@ interface Slot {
   byRow: Map<string, ResultRecord[]>;
   /** Cells (cellId) with at least one record here. */
   cellIds: Set<string>;
-  /** Whether any record here is ok (a column made only of unit-level status records is a placeholder). */
+  /** Whether any record here is ok (a column made only of unit-level status records carries no numbers). */
   hasOk: boolean;
   /** Whether every record here is a whole-unit status record (non-ok, measure named after its source). */
   onlyUnitStatus: boolean;
@@ -363,15 +363,15 @@ function boardFor(dataset: string, recs: ResultRecord[]): DatasetBoard {
     addToSlot(acc.slots, column ?? '', rowKey, r, unitStatus);
   }
 
-  // Drop placeholder columns (named after a source, holding only its unit-level status records)
+  // Drop status-only columns (named after a source, holding only its unit-level status records)
   // when that source has real measures here: the statuses are spread onto those instead.
   const realSources = new Set<string>();
-  const isPlaceholder = (a: ColumnAcc) => {
+  const isStatusOnly = (a: ColumnAcc) => {
     const slot = a.slots.get('');
     return slot !== undefined && a.slots.size === 1 && slot.onlyUnitStatus && !slot.hasOk;
   };
-  for (const a of [...headline.values(), ...breakdown.values()]) if (!isPlaceholder(a)) realSources.add(a.srcKey);
-  for (const [k, a] of headline) if (isPlaceholder(a) && realSources.has(a.srcKey)) headline.delete(k);
+  for (const a of [...headline.values(), ...breakdown.values()]) if (!isStatusOnly(a)) realSources.add(a.srcKey);
+  for (const [k, a] of headline) if (isStatusOnly(a) && realSources.has(a.srcKey)) headline.delete(k);
 
   const accsBySource = new Map<string, ColumnAcc[]>();
   for (const a of [...headline.values(), ...breakdown.values()]) {

@@ -1,7 +1,8 @@
 /**
- * Methodology appendix: what each attack and metric measures, read from the plugin registries at
- * report time (so it always matches the code that ran), plus the list of measures that appear in
- * this report with their direction, units and source.
+ * Methodology appendix: what each attack and metric measures (summary, formula, directions,
+ * source and, for attacks, the threat model), read from the plugin registries at report time so it
+ * always matches the code that ran, plus the list of measures that appear in this report with
+ * their direction, units and source.
  */
 import { attacks } from '../attacks/registry.js';
 import { metrics } from '../metrics/registry.js';
@@ -11,6 +12,8 @@ export interface AttackEntry {
   id: string;
   kind: string;
   summary: string;
+  formula: string;
+  directions: string;
   reference: string;
   threatModel: string;
   attackerHolds: string;
@@ -20,7 +23,16 @@ export interface MetricEntry {
   id: string;
   family: string;
   summary: string;
+  formula: string;
+  directions: string;
   reference: string;
+}
+
+/** One appendix table: the plugins of one attack kind or metric family. */
+export interface EntryGroup<E> {
+  key: string;
+  title: string;
+  entries: E[];
 }
 
 export interface MeasureEntry {
@@ -48,6 +60,8 @@ export function attackEntries(): AttackEntry[] {
       id: a.id,
       kind: a.kind,
       summary: a.summary,
+      formula: a.formula,
+      directions: a.directions,
       reference: a.reference ?? '—',
       threatModel: a.threatModel.description,
       attackerHolds: holds(a.threatModel),
@@ -58,8 +72,42 @@ export function attackEntries(): AttackEntry[] {
 export function metricEntries(): MetricEntry[] {
   return metrics
     .list()
-    .map((m) => ({ id: m.id, family: m.family, summary: m.summary, reference: m.reference ?? '—' }))
+    .map((m) => ({ id: m.id, family: m.family, summary: m.summary, formula: m.formula, directions: m.directions, reference: m.reference ?? '—' }))
     .sort((a, b) => (a.family < b.family ? -1 : a.family > b.family ? 1 : a.id < b.id ? -1 : 1));
+}
+
+const ATTACK_KINDS: Record<string, string> = {
+  membership: 'Membership inference',
+  inference: 'Attribute inference',
+  linkage: 'Linkage and disclosure',
+  'singling-out': 'Singling out',
+};
+const METRIC_FAMILIES: Record<string, string> = { fidelity: 'Fidelity', utility: 'Utility', fairness: 'Fairness', cost: 'Cost' };
+
+/** Splits entries into one group per kind/family, known ones in the given order, unknown ones after, by name. */
+function groupBy<E>(entries: E[], keyOf: (e: E) => string, titles: Record<string, string>): EntryGroup<E>[] {
+  const order = Object.keys(titles);
+  const groups = new Map<string, E[]>();
+  for (const e of entries) {
+    const k = keyOf(e);
+    const list = groups.get(k);
+    if (list) list.push(e);
+    else groups.set(k, [e]);
+  }
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+  return [...groups.entries()]
+    .sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, list]) => ({ key, title: titles[key] ?? key, entries: list }));
+}
+
+/** Attacks in one table per kind (membership, inference, linkage, singling out). */
+export function attackGroups(): EntryGroup<AttackEntry>[] {
+  return groupBy(attackEntries(), (e) => e.kind, ATTACK_KINDS);
+}
+
+/** Metrics in one table per family (fidelity, utility, fairness, cost). */
+export function metricGroups(): EntryGroup<MetricEntry>[] {
+  return groupBy(metricEntries(), (e) => e.family, METRIC_FAMILIES);
 }
 
 /** Every distinct measure (headline and breakdown base ids) in the report, with where it appears. */

@@ -21,7 +21,7 @@ import {
   type MeasureGroup,
   type StatusCounts,
 } from './aggregate.js';
-import { attackEntries, measureEntries, metricEntries } from './appendix.js';
+import { attackGroups, measureEntries, metricGroups } from './appendix.js';
 import { renderCharts, type Chart } from './charts.js';
 import { datasetFigures } from './figures.js';
 import { formatEstimate, formatLevel, formatNumber } from './format.js';
@@ -472,8 +472,8 @@ function generatorSections(data: ReportData) {
 
 function appendixView(data: ReportData) {
   return {
-    attacks: attackEntries(),
-    metrics: metricEntries(),
+    attacks: attackGroups(),
+    metrics: metricGroups(),
     measures: measureEntries(data.model),
     alphaPct: `${WINNER_ALPHA * 100}%`,
   };

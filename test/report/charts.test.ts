@@ -1,3 +1,4 @@
+import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 import { renderCharts, renderSvg, rocSpec } from '../../src/report/charts.js';
 import { sanitizeSvg } from '../../src/report/svg-safety.js';
@@ -90,8 +91,53 @@ describe('report sections', () => {
     expect(overview).toMatch(/<td class="cell" data-sort="0\.85[0-9]*" title="Fidelity summary: [^"]*column-shapes\.score &#x3D; 0\.85[^"]*"><a href="#ds-0">0\.850<\/a><\/td>/);
     expect(html).toContain('Chart omitted: no generator has both a privacy and a utility summary on this dataset.');
     const appendix = html.slice(html.indexOf('<section id="methodology">'), html.indexOf('<section id="legend"'));
-    for (const a of attacks.list()) expect(appendix).toContain(`<td class="mono">${a.id}</td>`);
-    for (const m of metrics.list()) expect(appendix).toContain(`<td class="mono">${m.id}</td>`);
+    // Every registered plugin has its row, with formula and directions, all HTML-escaped.
+    const esc = Handlebars.Utils.escapeExpression;
+    for (const a of attacks.list()) {
+      expect(a.formula.trim() && a.directions.trim(), a.id).toBeTruthy();
+      expect(appendix).toContain(
+        `<tr><td class="mono">${esc(a.id)}</td><td>${esc(a.kind)}</td><td>${esc(a.summary)}</td><td class="formula">${esc(a.formula)}</td><td class="directions">${esc(a.directions)}</td><td>${esc(a.threatModel.description)}</td>`,
+      );
+    }
+    for (const m of metrics.list()) {
+      expect(m.formula.trim() && m.directions.trim(), m.id).toBeTruthy();
+      expect(appendix).toContain(
+        `<tr><td class="mono">${esc(m.id)}</td><td>${esc(m.family)}</td><td>${esc(m.summary)}</td><td class="formula">${esc(m.formula)}</td><td class="directions">${esc(m.directions)}</td><td>${esc(m.reference ?? '—')}</td></tr>`,
+      );
+    }
+    // One table per attack kind and metric family, each row in its own kind's table.
+    for (const kind of new Set(attacks.list().map((a) => a.kind))) {
+      const table = appendix.slice(appendix.indexOf(`id="methods-attack-${kind}"`), appendix.indexOf('</table>', appendix.indexOf(`id="methods-attack-${kind}"`)));
+      for (const a of attacks.list()) expect(table.includes(`<td class="mono">${esc(a.id)}</td>`), `${a.id} in ${kind}`).toBe(a.kind === kind);
+    }
+    for (const family of new Set(metrics.list().map((m) => m.family))) {
+      const table = appendix.slice(appendix.indexOf(`id="methods-metric-${family}"`), appendix.indexOf('</table>', appendix.indexOf(`id="methods-metric-${family}"`)));
+      for (const m of metrics.list()) expect(table.includes(`<td class="mono">${esc(m.id)}</td>`), `${m.id} in ${family}`).toBe(m.family === family);
+    }
     expect(appendix).toContain('Welch');
+  });
+
+  it('escapes a hostile formula, directions and summary in the appendix', async () => {
+    const { attacks } = await import('../../src/attacks/registry.js');
+    const { metrics } = await import('../../src/metrics/registry.js');
+    const { z } = await import('zod');
+    attacks.register({
+      id: 'zz-hostile-attack',
+      kind: 'membership',
+      summary: IMG,
+      reference: IMG,
+      formula: `score(x) = ${IMG}`,
+      directions: `AUC ↓ ${IMG}`,
+      threatModel: { description: IMG, holdsSynthetic: true, holdsReference: false, blackBoxGenerator: false, knownColumns: 'all' },
+      paramsSchema: z.object({}),
+      run: async () => ({}),
+    });
+    metrics.register({ id: 'zz-hostile-metric', family: 'fidelity', summary: IMG, formula: `<script>${IMG}</script>`, directions: IMG, paramsSchema: z.object({}), compute: async () => [] });
+    const html = await renderHtml(reps([0.8, 0.9], { source: { type: 'metric', id: 'column-shapes' }, measure: 'column-shapes.score' }), undefined);
+    expect(html).toContain('zz-hostile-attack');
+    expect(html).toContain('zz-hostile-metric');
+    expect(html).not.toContain(IMG);
+    expect(html.match(/<script/g)).toHaveLength(1);
+    expect(html).toContain('<td class="formula">score(x) &#x3D; &lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;</td>');
   });
 });

@@ -36,6 +36,8 @@ const probe: Metric = {
   id: 'generator-probe',
   family: 'fidelity',
   summary: 'test double: refits ctx.generator',
+  formula: 'rows = |sample(25)| of a refitted generator',
+  directions: 'rows ◦',
   paramsSchema: z.object({}).strict(),
   async compute(ctx): Promise<Measure[]> {
     if (!ctx.generator) throw new Error('ctx.generator missing');
