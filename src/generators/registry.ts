@@ -4,6 +4,7 @@ import { identity } from './baseline/identity.js';
 import { marginals } from './baseline/marginals.js';
 import { uniform } from './baseline/uniform.js';
 import { gaussianCopula } from './copula/gaussian-copula.js';
+import { llmEndpoint } from './llm/llm-endpoint.js';
 import type { Generator } from './types.js';
 
 export const generators = new Registry<Generator>('generator');
@@ -11,3 +12,4 @@ generators.register(identity);
 generators.register(uniform);
 generators.register(marginals);
 generators.register(gaussianCopula);
+generators.register(llmEndpoint);

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { ProgressReporter } from '../core/context.js';
+import type { Measure } from '../core/measure.js';
 import type { Rng } from '../core/rng.js';
 import type { Table } from '../core/table.js';
 
@@ -30,6 +31,11 @@ export interface FittedModel {
    * `pricing` turns them into `cost.estimated-usd`.
    */
   usage?: { promptTokens: number; completionTokens: number; requests: number };
+  /**
+   * Measures only the generator can know, read by the runner after sampling and recorded with the
+   * cost measures (ids `cost.*`), e.g. how many training rows an LLM prompt exposed.
+   */
+  measures?(): Measure[];
 }
 
 export interface Generator<P = any> {

@@ -122,7 +122,7 @@ export interface CellWork {
 
 export interface CellOutcome {
   /** Generator status, and whether any unit failed or timed out. */
-  generatorStatus: 'ok' | 'failed' | 'timed-out';
+  generatorStatus: 'ok' | 'failed' | 'timed-out' | 'skipped';
   bad: boolean;
 }
 
@@ -196,7 +196,7 @@ function generatorHandle(cell: Cell, signal: AbortSignal): EvalContext['generato
   };
 }
 
-type SyntheticOutcome = { table?: Table; status: 'ok' | 'failed' | 'timed-out'; reason?: string };
+type SyntheticOutcome = { table?: Table; status: 'ok' | 'failed' | 'timed-out' | 'skipped'; reason?: string };
 
 /**
  * The cell's synthetic table: from the cache when present, else fit + sample (recording cost
@@ -214,7 +214,7 @@ async function syntheticFor(
 ): Promise<SyntheticOutcome> {
   const prior = work.priorGenerator;
   const priorFailure = prior.find((r) => r.status !== 'ok');
-  if (priorFailure) return { status: priorFailure.status as 'failed' | 'timed-out', reason: priorFailure.error };
+  if (priorFailure) return { status: priorFailure.status as 'failed' | 'timed-out' | 'skipped', reason: priorFailure.error };
   if (existsSync(cacheFile)) {
     try {
       const table = readTableCsv(readFileSync(cacheFile, 'utf8'), train.schema, cacheFile);
@@ -267,7 +267,10 @@ async function syntheticFor(
     return { table, status: 'ok' };
   } catch (err) {
     if (err instanceof SynthbenchError && err.code === 'ABORTED') throw err;
-    const status = err instanceof SynthbenchError && err.code === 'TIMEOUT' ? 'timed-out' : 'failed';
+    // UNSUPPORTED: the generator cannot run here (e.g. no LLM endpoint configured): a skip with
+    // its reason, not a failure of the method.
+    const code = err instanceof SynthbenchError ? err.code : undefined;
+    const status = code === 'TIMEOUT' ? 'timed-out' : code === 'UNSUPPORTED' ? 'skipped' : 'failed';
     const reason = `${stage}: ${errorMessage(err)}`;
     work.emit([statusRecord(stamp, GENERATOR_SOURCE, 'cost', 'cost.fit-seconds', status, reason, Math.round(performance.now() - t0))]);
     return { status, reason };

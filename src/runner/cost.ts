@@ -84,8 +84,12 @@ export function generatorCostMeasures(c: GeneratorCostInput): Measure[] {
         direction: 'lower-better',
         note: `estimate at $${rate.promptPer1k}/1k prompt and $${rate.completionPer1k}/1k completion tokens (suite pricing)`,
       });
+      const usd = (u.promptTokens / 1000) * rate.promptPer1k + (u.completionTokens / 1000) * rate.completionPer1k;
+      out.push({ id: 'cost.usd-per-1k-rows', value: (usd * 1000) / Math.max(c.rows, 1), units: 'USD', direction: 'lower-better', note: 'estimated price per 1,000 valid synthetic rows' });
     }
   }
+  // Measures only the generator can know (e.g. training rows shown to an LLM, request statistics).
+  if (c.model.measures) out.push(...c.model.measures());
   if (c.model.privacy) out.push({ id: 'privacy.epsilon', value: c.model.privacy.epsilon, direction: 'lower-better', note: `δ = ${c.model.privacy.delta}` });
   return out;
 }

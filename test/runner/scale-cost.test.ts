@@ -15,6 +15,7 @@ import { inShard, parseShard } from '../../src/runner/shard.js';
 import { parseSuite } from '../../src/runner/suite.js';
 import { tmpDir } from '../cli/helpers.js';
 import { z } from 'zod';
+import { unsupported } from '../../src/core/errors.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -26,10 +27,26 @@ const fakeLlm: Generator = {
   paramsSchema: z.object({}).strict(),
   async fit(train, params, ctx) {
     const model = await uniform.fit(train, params, ctx);
-    return { sample: (n, rng) => model.sample(n, rng), usage: { promptTokens: 1200, completionTokens: 800, requests: 3 } };
+    return {
+      sample: (n, rng) => model.sample(n, rng),
+      usage: { promptTokens: 1200, completionTokens: 800, requests: 3 },
+      measures: () => [{ id: 'cost.exposed-train-rows', value: 10, direction: 'lower-better' as const }],
+    };
   },
 };
 generators.register(fakeLlm);
+
+// A generator that cannot run in this environment (like llm-endpoint without an endpoint).
+const unconfigured: Generator = {
+  id: 'unconfigured',
+  family: 'llm',
+  summary: 'test double: always unsupported',
+  paramsSchema: z.object({}).strict(),
+  async fit() {
+    throw unsupported('unconfigured: no endpoint configured; set SYNTHBENCH_LLM_BASE_URL');
+  },
+};
+generators.register(unconfigured);
 
 // A metric that retrains the cell's generator through ctx.generator (what shadow-modelling attacks do).
 const probe: Metric = {
@@ -65,6 +82,9 @@ describe('cost measured by the runner', () => {
     const usd = byGen('fake-llm', 'cost.estimated-usd')!;
     expect(usd.value).toBeCloseTo(1.2 * 0.5 + 0.8 * 1.5, 12); // 1.8
     expect(usd.units).toBe('USD');
+    // price per 1,000 valid rows (200 rows sampled) and the generator's own measures
+    expect(byGen('fake-llm', 'cost.usd-per-1k-rows')!.value).toBeCloseTo(1.8 * 5, 12);
+    expect(byGen('fake-llm', 'cost.exposed-train-rows')).toMatchObject({ value: 10, status: 'ok', family: 'cost' });
     expect(byGen('uniform', 'cost.tokens')).toBeUndefined();
     for (const g of ['fake-llm', 'uniform']) {
       const rss = byGen(g, 'cost.peak-rss-bytes')!;
@@ -73,6 +93,18 @@ describe('cost measured by the runner', () => {
       expect(byGen(g, 'cost.fit-seconds')!.value).toBeGreaterThanOrEqual(0);
       expect(byGen(g, 'generator-probe.rows')).toMatchObject({ value: 25, status: 'ok', note: `${g} {}` });
     }
+  });
+
+  it('records a generator that cannot run here as skipped with its reason, not as failed', async () => {
+    const suite = parseSuite({ name: 'unsupported', splits: { trainSize: 200 }, generators: ['unconfigured'], attacks: ['dcr'], metrics: ['column-shapes'] });
+    const s = await runSuite({ suite, outDir: tmpDir(), download: false });
+    expect(s.records.map((r) => [r.measure, r.status])).toEqual([
+      ['cost.fit-seconds', 'skipped'],
+      ['dcr', 'skipped'],
+      ['column-shapes', 'skipped'],
+    ]);
+    expect(s.records[0].error).toMatch(/no endpoint configured/);
+    expect(s.failedUnits).toBe(0);
   });
 
   it('leaves the config hash of a suite without pricing unchanged (pricing is optional, no default)', () => {
