@@ -95,15 +95,16 @@ export async function nearestDistancesParallel(queries: EncodedPoints, pool: Enc
   const out = new Float64Array(new SharedArrayBuffer(queries.n * k * 8));
   const bounds = Array.from({ length: threads + 1 }, (_, t) => Math.round((t * queries.n) / threads));
   const excludeSelf = opts.excludeSelf === true;
+  const strategy = opts.strategy ?? 'auto';
   const remote: Promise<boolean>[] = [];
   for (let t = 1; t < threads; t++) {
-    const run = runInWorker(entry, { queries: q, pool: p, q0: bounds[t], q1: bounds[t + 1], k, excludeSelf, out });
+    const run = runInWorker(entry, { queries: q, pool: p, q0: bounds[t], q1: bounds[t + 1], k, excludeSelf, out, strategy });
     remote.push(opts.strict ? run.then(() => true) : run.then(() => true, () => false));
   }
-  nearestDistancesRange(q, p, bounds[0], bounds[1], k, excludeSelf, out);
+  nearestDistancesRange(q, p, bounds[0], bounds[1], k, excludeSelf, out, strategy);
   const ok = await Promise.all(remote);
   // A range whose worker failed to start or crashed is recomputed here: same code, same result.
-  for (let t = 1; t < threads; t++) if (!ok[t - 1]) nearestDistancesRange(q, p, bounds[t], bounds[t + 1], k, excludeSelf, out);
+  for (let t = 1; t < threads; t++) if (!ok[t - 1]) nearestDistancesRange(q, p, bounds[t], bounds[t + 1], k, excludeSelf, out, strategy);
   throwIfAborted(opts.signal);
   return Float64Array.from(out);
 }

@@ -15,6 +15,11 @@
  * reference split or the synthetic table, never the train/holdout targets, so no membership
  * information leaks into the geometry. A zero or undefined scale is replaced by 1 (as
  * scikit-learn's scalers do).
+ *
+ * nearestDistances is exact and picks one of three searches per call (NearestOptions.strategy):
+ * a category prefix tree with numeric bounding boxes, a scan of the pool sorted on its dominant
+ * numeric column, or a tiled brute-force scan; all sum each distance in the same column order, so
+ * the results are bit-identical whichever runs.
  */
 import { throwIfAborted } from '../core/errors.js';
 import { modelledColumns } from '../core/schema.js';
@@ -188,8 +193,19 @@ export interface NearestOptions {
    * own neighbour, as in a leave-one-out k-NN within one table.
    */
   excludeSelf?: boolean;
+  /**
+   * Search strategy (default 'auto'). All give identical results; they differ in speed only:
+   * 'trie' (category prefix tree, branch and bound: best when category mismatches dominate the
+   * distance), 'projection' (pool sorted on the numeric column with the largest spread, scanned
+   * outward from the query: best when one numeric column dominates, e.g. unscaled L2), 'scan'
+   * (tiled brute force with lower-bound exits). 'auto' runs the first two on a small
+   * deterministic sample of queries and keeps the one that compared fewer rows and nodes.
+   */
+  strategy?: NearestStrategy;
   signal?: AbortSignal;
 }
+
+export type NearestStrategy = 'auto' | 'trie' | 'projection' | 'scan';
 
 /**
  * For every query row, the exact distances to its k nearest pool rows, ascending (row-major
@@ -203,17 +219,208 @@ export function nearestDistances(queries: EncodedPoints, pool: EncodedPoints, op
   if (!sameGeometry(queries.encoding, pool.encoding)) throw new Error('nearestDistances: queries and pool were encoded with different fitted geometries');
   if (opts.excludeSelf && queries.n !== pool.n) throw new Error('nearestDistances: excludeSelf needs the queries to be the pool');
   const out = new Float64Array(queries.n * k);
-  const trie = pool.dCat > 0 ? buildCategoryTrie(pool) : undefined;
+  const index = buildSearchIndex(queries, pool, k, opts.excludeSelf === true, opts.strategy ?? 'auto');
   for (let start = 0; start < queries.n; start += chunk) {
     throwIfAborted(opts.signal);
-    scanRange(queries, pool, trie, start, Math.min(queries.n, start + chunk), k, opts.excludeSelf === true, out);
+    scanRange(queries, pool, index, start, Math.min(queries.n, start + chunk), k, opts.excludeSelf === true, out);
   }
   return out;
 }
 
-function scanRange(queries: EncodedPoints, pool: EncodedPoints, trie: CategoryTrie | undefined, q0: number, q1: number, k: number, excludeSelf: boolean, out: Float64Array): void {
-  if (trie) trieScan(queries, pool, trie, q0, q1, k, excludeSelf, out);
-  else scanBlock(queries, pool, q0, q1, k, excludeSelf, out);
+type SearchIndex = { kind: 'trie'; trie: CategoryTrie } | { kind: 'projection'; proj: ProjectionIndex } | { kind: 'scan' };
+
+/** Queries the 'auto' strategy tries both searches on before choosing. */
+const PILOT_QUERIES = 64;
+
+function buildSearchIndex(queries: EncodedPoints, pool: EncodedPoints, k: number, excludeSelf: boolean, strategy: NearestStrategy): SearchIndex {
+  const canTrie = pool.dCat > 0;
+  const canProj = pool.dNum > 0;
+  if (strategy === 'scan' || (!canTrie && !canProj) || pool.n === 0) return { kind: 'scan' };
+  if (strategy === 'trie' || !canProj) return canTrie ? { kind: 'trie', trie: buildCategoryTrie(pool) } : { kind: 'scan' };
+  const proj: SearchIndex = { kind: 'projection', proj: buildProjectionIndex(pool) };
+  if (strategy === 'projection' || !canTrie) return proj;
+  const trie: SearchIndex = { kind: 'trie', trie: buildCategoryTrie(pool) };
+  // Pilot: the same evenly spaced queries through both searches; the work counts (rows compared
+  // plus trie nodes visited) are deterministic, so the choice is too.
+  const scratch = new Float64Array(queries.n * k);
+  const m = Math.min(queries.n, PILOT_QUERIES);
+  const sample = Int32Array.from({ length: m }, (_, s) => Math.floor((s * queries.n) / m));
+  let trieWork = 0;
+  for (const q of sample) trieWork += trieScan(queries, pool, trie.trie, q, q + 1, k, excludeSelf, scratch);
+  // The projection pilot stops as soon as it has done more work than the trie did.
+  let projWork = 0;
+  for (const q of sample) {
+    projWork += projectionScan(queries, pool, proj.proj, q, q + 1, k, excludeSelf, scratch, trieWork - projWork);
+    if (projWork >= trieWork) return trie;
+  }
+  return proj;
+}
+
+/** Scan queries [q0, q1) with the chosen search; returns its work count (rows compared + nodes visited). */
+function scanRange(queries: EncodedPoints, pool: EncodedPoints, index: SearchIndex, q0: number, q1: number, k: number, excludeSelf: boolean, out: Float64Array): number {
+  if (index.kind === 'trie') return trieScan(queries, pool, index.trie, q0, q1, k, excludeSelf, out);
+  if (index.kind === 'projection') return projectionScan(queries, pool, index.proj, q0, q1, k, excludeSelf, out);
+  scanBlock(queries, pool, q0, q1, k, excludeSelf, out);
+  return (q1 - q0) * pool.n;
+}
+
+/**
+ * Pool rows with a finite value in the sort column, in ascending order of it; rows missing it are
+ * kept apart and always compared.
+ */
+interface ProjectionIndex {
+  column: number;
+  order: Int32Array;
+  values: Float64Array;
+  missing: Int32Array;
+}
+
+/** Sort column: the numeric column whose term varies most over the pool (weighted variance for l2, weighted sd otherwise). */
+function buildProjectionIndex(pool: EncodedPoints): ProjectionIndex {
+  const e = pool.encoding;
+  const dNum = pool.dNum;
+  let column = 0;
+  let bestSpread = -1;
+  for (let c = 0; c < dNum; c++) {
+    let m = 0;
+    let sum = 0;
+    for (let i = 0; i < pool.n; i++) {
+      const y = pool.num[i * dNum + c];
+      if (y === y) {
+        sum += y;
+        m++;
+      }
+    }
+    if (m === 0) continue;
+    const mean = sum / m;
+    let ss = 0;
+    for (let i = 0; i < pool.n; i++) {
+      const y = pool.num[i * dNum + c];
+      if (y === y) ss += (y - mean) * (y - mean);
+    }
+    const spread = e.metric === 'l2' ? e.numWeight[c] * (ss / m) : e.numWeight[c] * Math.sqrt(ss / m);
+    if (spread > bestSpread) {
+      bestSpread = spread;
+      column = c;
+    }
+  }
+  const present: number[] = [];
+  const missing: number[] = [];
+  for (let i = 0; i < pool.n; i++) {
+    // Non-finite values go with the missing ones: their terms do not grow with the sort order.
+    const y = pool.num[i * dNum + column];
+    (Number.isFinite(y) ? present : missing).push(i);
+  }
+  present.sort((a, b) => pool.num[a * dNum + column] - pool.num[b * dNum + column] || a - b);
+  const order = Int32Array.from(present);
+  const values = Float64Array.from(present, (i) => pool.num[i * dNum + column]);
+  return { column, order, values, missing: Int32Array.from(missing) };
+}
+
+/**
+ * Exact k-NN by scanning the sorted pool outward from the query's value in the sort column,
+ * nearer side first. That column's term alone is a lower bound on a row's computed distance (all
+ * terms are non-negative and rounding is monotone), and it grows as the scan moves away, so a side
+ * is finished once its next row's term reaches the current k-th best: every row beyond it would
+ * be rejected anyway. Rows missing the sort value (and all rows, for a query missing it) are
+ * compared in full. `maxWork` lets the strategy pilot give up early (the output is then partial). Each compared row's distance is summed in the canonical order, with the
+ * partial-distance exit, bit-identical to pairDistance.
+ */
+function projectionScan(queries: EncodedPoints, pool: EncodedPoints, proj: ProjectionIndex, q0: number, q1: number, k: number, excludeSelf: boolean, out: Float64Array, maxWork = Infinity): number {
+  const e = queries.encoding;
+  const dNum = queries.dNum;
+  const dCat = queries.dCat;
+  const qNum = queries.num;
+  const qCat = queries.cat;
+  const pNum = pool.num;
+  const pCat = pool.cat;
+  const w = e.numWeight;
+  const miss = e.missingTerm;
+  const cw = e.catWeight;
+  const mode = e.metric === 'gower' ? 0 : e.metric === 'l1' ? 1 : 2;
+  const { column, order, values, missing } = proj;
+  const ws = w[column];
+  const nv = values.length;
+  let work = 0;
+  let qn = 0;
+  let qc = 0;
+  let bk = 0;
+  let q = 0;
+
+  const compare = (r: number) => {
+    if (excludeSelf && r === q) return;
+    work++;
+    const bound = out[bk + k - 1];
+    let d = 0;
+    const pn = r * dNum;
+    for (let c = 0; c < dNum; c++) {
+      const x = qNum[qn + c];
+      const y = pNum[pn + c];
+      let diff = x - y;
+      if (diff !== diff) {
+        d += x !== x && y !== y ? 0 : miss[c];
+      } else {
+        if (diff < 0) diff = -diff;
+        if (mode === 0) d += w[c] * (diff < 1 ? diff : 1);
+        else if (mode === 1) d += w[c] * diff;
+        else d += w[c] * (diff * diff);
+      }
+      if (d > bound) return;
+    }
+    const pc = r * dCat;
+    for (let t = 0; t < dCat; t++) {
+      if (qCat[qc + t] !== pCat[pc + t]) {
+        d += cw[t];
+        if (d > bound) return;
+      }
+    }
+    if (d >= bound) return;
+    let pos = k - 1;
+    while (pos > 0 && out[bk + pos - 1] > d) {
+      out[bk + pos] = out[bk + pos - 1];
+      pos--;
+    }
+    out[bk + pos] = d;
+  };
+  // The sort column's term for a gap, computed exactly as in the row sum.
+  const term = (gap: number) => (mode === 0 ? ws * (gap < 1 ? gap : 1) : mode === 1 ? ws * gap : ws * (gap * gap));
+
+  for (q = q0; q < q1; q++) {
+    qn = q * dNum;
+    qc = q * dCat;
+    bk = q * k;
+    out.fill(Infinity, bk, bk + k);
+    const x = qNum[qn + column];
+    if (!Number.isFinite(x)) {
+      for (let r = 0; r < pool.n; r++) compare(r);
+      continue;
+    }
+    for (let i = 0; i < missing.length; i++) compare(missing[i]);
+    // First sorted position with value ≥ x.
+    let lo = 0;
+    let hi = nv;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (values[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    let down = lo - 1;
+    let up = lo;
+    while ((down >= 0 || up < nv) && work <= maxWork) {
+      const tDown = down >= 0 ? term(x - values[down]) : Infinity;
+      const tUp = up < nv ? term(values[up] - x) : Infinity;
+      const bound = out[bk + k - 1];
+      if (tDown <= tUp) {
+        if (tDown >= bound) break;
+        compare(order[down--]);
+      } else {
+        if (tUp >= bound) break;
+        compare(order[up++]);
+      }
+    }
+  }
+  if (mode === 2) for (let i = q0 * k; i < q1 * k; i++) out[i] = Math.sqrt(out[i]);
+  return work;
 }
 
 /**
@@ -223,7 +430,15 @@ function scanRange(queries: EncodedPoints, pool: EncodedPoints, trie: CategoryTr
  * coded columns.
  */
 interface CategoryTrie {
+  /** Coded column split at each level. */
+  columns: Int32Array;
   order: Int32Array;
+  /**
+   * Per node and numeric column, the smallest and largest value of its rows (node-major,
+   * dNum per node); −∞/+∞ when a row of the node is missing that value, so the bound is 0.
+   */
+  boxLo: Float64Array;
+  boxHi: Float64Array;
   start: Int32Array;
   end: Int32Array;
   level: Int32Array;
@@ -232,13 +447,29 @@ interface CategoryTrie {
   nextSibling: Int32Array;
 }
 
+/**
+ * Levels of the trie: coded columns by number of distinct pool codes, fewest first (ties in
+ * column order). Only the traversal order changes; distances are still summed column by column.
+ */
+function trieColumnOrder(pool: EncodedPoints): Int32Array {
+  const dCat = pool.dCat;
+  const distinct = new Int32Array(dCat);
+  for (let t = 0; t < dCat; t++) {
+    const seen = new Set<number>();
+    for (let i = 0; i < pool.n; i++) seen.add(pool.cat[i * dCat + t]);
+    distinct[t] = seen.size;
+  }
+  return Int32Array.from({ length: dCat }, (_, t) => t).sort((a, b) => distinct[a] - distinct[b] || a - b);
+}
+
 function buildCategoryTrie(pool: EncodedPoints): CategoryTrie {
   const dCat = pool.dCat;
   const cat = pool.cat;
+  const columns = trieColumnOrder(pool);
   const idx = Array.from({ length: pool.n }, (_, i) => i);
   idx.sort((a, b) => {
     for (let t = 0; t < dCat; t++) {
-      const d = cat[a * dCat + t] - cat[b * dCat + t];
+      const d = cat[a * dCat + columns[t]] - cat[b * dCat + columns[t]];
       if (d !== 0) return d;
     }
     return a - b;
@@ -262,9 +493,10 @@ function buildCategoryTrie(pool: EncodedPoints): CategoryTrie {
       let prev = -1;
       let i = lo;
       while (i < hi) {
-        const v = cat[order[i] * dCat + lv];
+        const col = columns[lv];
+        const v = cat[order[i] * dCat + col];
         let j = i + 1;
-        while (j < hi && cat[order[j] * dCat + lv] === v) j++;
+        while (j < hi && cat[order[j] * dCat + col] === v) j++;
         const child = node(i, j, lv + 1, v);
         if (prev < 0) firstChild[id] = child;
         else nextSibling[prev] = child;
@@ -275,8 +507,33 @@ function buildCategoryTrie(pool: EncodedPoints): CategoryTrie {
     return id;
   };
   node(0, pool.n, 0, -2);
+  const dNum = pool.dNum;
+  const num = pool.num;
+  const boxLo = new Float64Array(start.length * dNum);
+  const boxHi = new Float64Array(start.length * dNum);
+  for (let id = 0; id < start.length; id++) {
+    for (let c = 0; c < dNum; c++) {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = start[id]; i < end[id]; i++) {
+        const y = num[order[i] * dNum + c];
+        if (y !== y) {
+          lo = -Infinity;
+          hi = Infinity;
+          break;
+        }
+        if (y < lo) lo = y;
+        if (y > hi) hi = y;
+      }
+      boxLo[id * dNum + c] = lo;
+      boxHi[id * dNum + c] = hi;
+    }
+  }
   return {
+    columns,
     order,
+    boxLo,
+    boxHi,
     start: Int32Array.from(start),
     end: Int32Array.from(end),
     level: Int32Array.from(level),
@@ -294,11 +551,15 @@ function buildCategoryTrie(pool: EncodedPoints): CategoryTrie {
  * query's own code is tried first at every level, so the first leaf reached is usually the
  * nearest categorical profile and its bound prunes most of the pool: on Adult a Gower mismatch
  * (1/15) or an L1/L2 mismatch (2) costs more than a typical nearest distance, so usually only
- * rows with the query's exact categories are ever compared. Within a leaf, rows are compared with
+ * rows with the query's exact categories are ever compared. Each node also carries the bounding
+ * box of its rows' numeric values: the gap between the query and the box gives every row below a
+ * lower bound on its numeric terms (same formula per column, rounding is monotone), added to the
+ * categorical one. Levels split the columns with fewest distinct codes first, so nodes shrink
+ * (and boxes tighten) before the wide columns fan out; distances are still summed column by column. Within a leaf, rows are compared with
  * the numeric partial-distance exit, and surviving distances are summed in the canonical order
  * (numeric columns, then mismatched coded columns), bit-identical to pairDistance.
  */
-function trieScan(queries: EncodedPoints, pool: EncodedPoints, trie: CategoryTrie, q0: number, q1: number, k: number, excludeSelf: boolean, out: Float64Array): void {
+function trieScan(queries: EncodedPoints, pool: EncodedPoints, trie: CategoryTrie, q0: number, q1: number, k: number, excludeSelf: boolean, out: Float64Array): number {
   const e = queries.encoding;
   const dNum = queries.dNum;
   const dCat = queries.dCat;
@@ -310,14 +571,17 @@ function trieScan(queries: EncodedPoints, pool: EncodedPoints, trie: CategoryTri
   const miss = e.missingTerm;
   const cw = e.catWeight;
   const mode = e.metric === 'gower' ? 0 : e.metric === 'l1' ? 1 : 2;
-  const { order, start, end, level, code, firstChild, nextSibling } = trie;
+  const { columns, order, start, end, level, code, firstChild, nextSibling, boxLo, boxHi } = trie;
   let q = 0;
   let qn = 0;
   let qc = 0;
   let bk = 0;
   let bound = Infinity;
 
+  let work = 0;
+
   const scanLeaf = (nodeId: number, catCost: number) => {
+    work += end[nodeId] - start[nodeId];
     for (let i = start[nodeId]; i < end[nodeId]; i++) {
       const r = order[i];
       if (excludeSelf && r === q) continue;
@@ -359,15 +623,33 @@ function trieScan(queries: EncodedPoints, pool: EncodedPoints, trie: CategoryTri
   };
 
   const visit = (nodeId: number, catCost: number) => {
-    if (catCost > bound * (1 + 1e-12)) return;
+    work++;
+    const limit = bound * (1 + 1e-12);
+    if (catCost > limit) return;
+    // Lower bound from the node's numeric box: each row's term is at least the term of the gap
+    // between the query and the box (rounding is monotone), a missing query value or a box with
+    // missing values contributing 0.
+    let lb = catCost;
+    const bx = nodeId * dNum;
+    for (let c = 0; c < dNum; c++) {
+      const x = qNum[qn + c];
+      const lo = boxLo[bx + c];
+      const hi = boxHi[bx + c];
+      let gap = 0;
+      if (x < lo) gap = lo - x;
+      else if (x > hi) gap = x - hi;
+      else continue;
+      lb += mode === 0 ? w[c] * (gap < 1 ? gap : 1) : mode === 1 ? w[c] * gap : w[c] * (gap * gap);
+      if (lb > limit) return;
+    }
     const lv = level[nodeId];
     if (lv === dCat) {
       scanLeaf(nodeId, catCost);
       return;
     }
-    const want = qCat[qc + lv];
+    const want = qCat[qc + columns[lv]];
     for (let ch = firstChild[nodeId]; ch >= 0; ch = nextSibling[ch]) if (code[ch] === want) visit(ch, catCost);
-    const step = cw[lv];
+    const step = cw[columns[lv]];
     for (let ch = firstChild[nodeId]; ch >= 0; ch = nextSibling[ch]) if (code[ch] !== want) visit(ch, catCost + step);
   };
 
@@ -380,14 +662,15 @@ function trieScan(queries: EncodedPoints, pool: EncodedPoints, trie: CategoryTri
     visit(0, 0);
   }
   if (mode === 2) for (let i = q0 * k; i < q1 * k; i++) out[i] = Math.sqrt(out[i]);
+  return work;
 }
 
 /**
  * The scan behind nearestDistances for queries [q0, q1) only, writing out[q·k …]; used by the
  * worker-thread path (./distance-parallel.ts) so every thread runs the same code.
  */
-export function nearestDistancesRange(queries: EncodedPoints, pool: EncodedPoints, q0: number, q1: number, k: number, excludeSelf: boolean, out: Float64Array): void {
-  scanRange(queries, pool, pool.dCat > 0 ? buildCategoryTrie(pool) : undefined, q0, q1, k, excludeSelf, out);
+export function nearestDistancesRange(queries: EncodedPoints, pool: EncodedPoints, q0: number, q1: number, k: number, excludeSelf: boolean, out: Float64Array, strategy: NearestStrategy = 'auto'): void {
+  scanRange(queries, pool, buildSearchIndex(queries, pool, k, excludeSelf, strategy), q0, q1, k, excludeSelf, out);
 }
 
 /** Pool rows per tile: a tile's codes and numerics stay in cache while a block of queries scans it. */
