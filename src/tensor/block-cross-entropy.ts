@@ -1,0 +1,54 @@
+/**
+ * Summed softmax cross-entropy over several one-hot blocks of a row: for every row and block,
+ * logsumexp(logits of the block) − logit of the target slot. Computed on the host in typed arrays
+ * as one custom op: the logits of a batch are a few hundred kilobytes, while expressing the
+ * blocks with tensor ops needs a split (gradient: a many-input concat, slow on the wasm backend)
+ * or a gather (gradient: UnsortedSegmentSum, missing on the wasm backend). Gradient:
+ * dy · (softmax(block) − one-hot target), exact. The per-block max shift keeps it stable.
+ */
+import type * as TF from '@tensorflow/tfjs';
+
+type Tf = typeof import('@tensorflow/tfjs');
+type CustomGradientFunc = Parameters<Tf['customGrad']>[0];
+
+export interface Span {
+  start: number;
+  width: number;
+}
+
+/**
+ * logits: [b, D]; target: b × D row-major, one 1 per span per row (other positions ignored).
+ * Returns the sum over rows and spans.
+ */
+export function blockCrossEntropy(tf: Tf, logits: TF.Tensor2D, target: Float32Array, spans: Span[]): TF.Scalar {
+  const [b, D] = logits.shape;
+  const f = tf.customGrad(((x: TF.Tensor, save: TF.GradSaveFunc) => {
+    const v = x.dataSync() as Float32Array;
+    const grad = new Float32Array(b * D);
+    let total = 0;
+    for (let i = 0; i < b; i++) {
+      const row = i * D;
+      for (const s of spans) {
+        const o = row + s.start;
+        let max = -Infinity;
+        for (let k = 0; k < s.width; k++) if (v[o + k] > max) max = v[o + k];
+        let sum = 0;
+        for (let k = 0; k < s.width; k++) sum += grad[o + k] = Math.exp(v[o + k] - max);
+        const lse = max + Math.log(sum);
+        for (let k = 0; k < s.width; k++) {
+          grad[o + k] /= sum;
+          if (target[o + k] > 0.5) {
+            total += lse - v[o + k];
+            grad[o + k] -= 1;
+          }
+        }
+      }
+    }
+    save([]);
+    return {
+      value: tf.scalar(total),
+      gradFunc: (dy: TF.Tensor) => tf.mul(tf.tensor2d(grad, [b, D]), dy),
+    };
+  }) as unknown as CustomGradientFunc);
+  return f(logits) as TF.Scalar;
+}
