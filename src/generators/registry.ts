@@ -4,8 +4,11 @@ import { identity } from './baseline/identity.js';
 import { marginals } from './baseline/marginals.js';
 import { uniform } from './baseline/uniform.js';
 import { gaussianCopula } from './copula/gaussian-copula.js';
+import { copulagan } from './gan/copulagan.js';
+import { ctgan } from './gan/ctgan.js';
 import { llmEndpoint } from './llm/llm-endpoint.js';
 import type { Generator } from './types.js';
+import { tvae } from './vae/tvae.js';
 
 export const generators = new Registry<Generator>('generator');
 generators.register(identity);
@@ -13,3 +16,6 @@ generators.register(uniform);
 generators.register(marginals);
 generators.register(gaussianCopula);
 generators.register(llmEndpoint);
+generators.register(tvae);
+generators.register(ctgan);
+generators.register(copulagan);

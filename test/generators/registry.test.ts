@@ -14,8 +14,11 @@ describe('generator registry', () => {
       ['marginals', 'baseline'],
       ['gaussian-copula', 'copula'],
       ['llm-endpoint', 'llm'],
+      ['tvae', 'vae'],
+      ['ctgan', 'gan'],
+      ['copulagan', 'gan'],
     ]);
-    expect(() => generators.get('ctgan')).toThrow(SynthbenchError);
+    expect(() => generators.get('no-such-generator')).toThrow(SynthbenchError);
   });
 
   it.each(['identity', 'uniform', 'marginals', 'gaussian-copula'])('%s: default params, schema-preserving output of the requested size', async (id) => {

@@ -1,0 +1,87 @@
+/**
+ * CTGAN speed on TensorFlow.js (not a timed test). Run:
+ *   node --import tsx benchmarks/gan.ts [backend] [epochs] [paper|fast]
+ * (backend: wasm (default), cpu or tensorflow; needs the dataset mirror: SYNTHBENCH_DATA_DIR,
+ * default ../shared/datasets). On the 32,561-row adult.data part with the paper's networks
+ * (generator and critic [256, 256], embedding 128, batch 500, pac 10; `fast`: the schema's
+ * defaults, [128, 128]) it reports:
+ *  - a profile of one training step (kernels, new tensors, peak bytes) from tf.profile;
+ *  - seconds per epoch over `epochs` epochs (median and range; first epoch reported separately as warm-up);
+ *  - seconds to sample 32,561 rows (median of 3).
+ * The issue's reference: PyTorch CTGAN, single-threaded on the same 2-core machine, ≈ 3.8 s per
+ * epoch and 0.6 s to sample 32,561 rows.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../src/core/rng.js';
+import { loadDataset } from '../src/data/registry.js';
+import { fitTabularEncoder } from '../src/encode/tabular-encoder.js';
+import { CTGAN_PAPER_DEFAULTS, ctganParams, trainCtgan } from '../src/generators/gan/ctgan.js';
+import { type BackendName, initBackend } from '../src/tensor/backend.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = process.env.SYNTHBENCH_DATA_DIR ?? path.resolve(root, '..', 'shared', 'datasets');
+const backend = (process.argv[2] ?? 'wasm') as BackendName;
+const epochs = Number(process.argv[3] ?? 4);
+const networks = process.argv[4] ?? 'paper';
+const ADULT_DATA_ROWS = 32_561;
+
+const median = (a: number[]) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const fmt = (a: number[]) => `median ${median(a).toFixed(3)} s (min ${Math.min(...a).toFixed(3)}, max ${Math.max(...a).toFixed(3)}, n = ${a.length})`;
+
+const info = await initBackend(backend);
+console.log(`backend ${info.name} (tfjs ${info.tfjsVersion})${info.fallbacks.length ? `; fallbacks: ${info.fallbacks.join('; ')}` : ''}`);
+const { table } = await loadDataset('adult', { dataDir, download: false });
+const train = table.take(Int32Array.from({ length: ADULT_DATA_ROWS }, (_, i) => i));
+const rng = new Rng(1);
+let t0 = performance.now();
+const encoder = fitTabularEncoder(train, { rng: rng.fork('enc') });
+const data = encoder.transform(train, rng.fork('transform'));
+console.log(`encoder: ${encoder.outputDim} columns, ${encoder.discreteBlocks.length} discrete blocks, fit + transform ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+
+const params =
+  networks === 'fast'
+    ? ctganParams.parse({})
+    : ctganParams.parse({ ...CTGAN_PAPER_DEFAULTS, generatorDims: [...CTGAN_PAPER_DEFAULTS.generatorDims], criticDims: [...CTGAN_PAPER_DEFAULTS.criticDims] });
+console.log(`networks: ${networks} (generator ${params.generatorDims.join('×')}, critic ${params.criticDims.join('×')})`);
+const ctx = (seed: number) => ({ seed, rng: new Rng(seed), progress: { update() {} } });
+
+// Profile: one epoch on exactly 2 batches (two critic + two generator steps).
+const prof = await tf.profile(async () => {
+  const m = await trainCtgan(encoder, data, 2 * params.batchSize, { ...params, epochs: 1 }, ctx(2));
+  m.dispose();
+});
+const kernelsByName = new Map<string, number>();
+const msByName = new Map<string, number>();
+for (const k of prof.kernels) {
+  kernelsByName.set(k.name, (kernelsByName.get(k.name) ?? 0) + 1);
+  const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+  msByName.set(k.name, (msByName.get(k.name) ?? 0) + ms);
+}
+const top = [...kernelsByName].sort((a, b) => b[1] - a[1]).slice(0, 10);
+const slow = [...msByName].sort((a, b) => b[1] - a[1]).slice(0, 8);
+const totalMs = [...msByName.values()].reduce((a, b) => a + b, 0);
+console.log(`profile per step (critic + generator): ${prof.kernels.length / 2} kernels, ${prof.newTensors / 2} new tensors, ${(prof.newBytes / 2 / 1e6).toFixed(1)} MB new, peak ${(prof.peakBytes / 1e6).toFixed(1)} MB`);
+console.log(`  most frequent kernels (2 steps): ${top.map(([n, c]) => `${n} ${c}`).join(', ')}`);
+console.log(`  kernel time per step ${(totalMs / 2).toFixed(0)} ms; by kernel (2 steps): ${slow.map(([n, ms]) => `${n} ${ms.toFixed(0)} ms`).join(', ')}`);
+if (process.env.PROFILE_ONLY) process.exit(0);
+
+t0 = performance.now();
+const model = await trainCtgan(encoder, data, ADULT_DATA_ROWS, { ...params, epochs }, ctx(3));
+const secs = model.history.map((h) => h.seconds);
+console.log(`train: ${epochs} epochs in ${((performance.now() - t0) / 1000).toFixed(1)} s; first epoch ${secs[0].toFixed(3)} s; later epochs ${fmt(secs.slice(1))}`);
+console.log(`  steps per epoch ${Math.floor(ADULT_DATA_ROWS / params.batchSize)}; tensors alive after training ${tf.memory().numTensors}`);
+
+const sampleTimes: number[] = [];
+for (let r = 0; r < 3; r++) {
+  t0 = performance.now();
+  await model.sample(ADULT_DATA_ROWS, new Rng(10 + r));
+  sampleTimes.push((performance.now() - t0) / 1000);
+}
+console.log(`sample ${ADULT_DATA_ROWS} rows: ${fmt(sampleTimes)}`);
+console.log('reference (PyTorch CTGAN, 1 thread, this machine): 3.8 s/epoch, 0.6 s to sample 32,561 rows');
+model.dispose();
