@@ -87,7 +87,7 @@ export interface LlmEndpointModel extends FittedModel {
   readonly usage: { promptTokens: number; completionTokens: number; requests: number };
   /** One paragraph: endpoint, model, exposure, spend so far (never the key). */
   readonly description: string;
-  /** Measures for the runner to record next to its cost measures (see docs/methodology/llm-endpoint.md). */
+  /** Measures for the runner to record next to its cost measures (see docs/methodology.md, llm-endpoint). */
   measures(): Measure[];
 }
 

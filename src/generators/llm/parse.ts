@@ -1,7 +1,7 @@
 /**
  * Parsing and validation of a chat-completion reply into table rows. The reply should be JSON
  * lines; code fences, prose around the rows and a JSON array (or one object) are tolerated. Every
- * candidate row is checked against the schema (docs/methodology/llm-endpoint.md, Validation):
+ * candidate row is checked against the schema (docs/methodology.md, llm-endpoint, Validation):
  * exactly the modelled columns as keys, numbers finite and within the training range widened by
  * a margin and the declared bounds, integers integral, categories in the schema's list, datetimes
  * ISO 8601, null only where the training column has missing values. Invalid rows are dropped and
