@@ -4,10 +4,31 @@
  * fitted on the model's own training table (as in train-on-synthetic, test-on-real), plus the
  * G-mean and the multi-class Matthews correlation coefficient of predictions.
  */
+import { z } from 'zod';
 import type { Rng } from '../../core/rng.js';
 import type { Table } from '../../core/table.js';
+import { targetModeField } from './common.js';
 import { FeatureEncoder } from '../../encode/features.js';
 import { LogisticRegression } from '../../ml/logistic-regression.js';
+
+/**
+ * Params shared by the attacks that train a classifier on the synthetic data (synthetic-predictor,
+ * model-inversion).
+ */
+export const classifierAttackParams = z
+  .object({
+    /** Coded columns to infer (default: role `sensitive`; see each attack for its fallback); numeric ones are skipped. */
+    secrets: z.array(z.string()).optional(),
+    nAttacks: z.number().int().positive().default(500),
+    /** 'random' targets (default) or the most isolated records of each split ('vulnerable', see targets.ts). */
+    targets: targetModeField,
+    /** L-BFGS iterations of the logistic regression. */
+    maxIter: z.number().int().positive().default(100),
+    /** Rows (drawn at random) each classifier is trained on, to bound the cost. */
+    maxTrainRows: z.number().int().positive().default(4000),
+    confidenceLevel: z.number().gt(0).lt(1).default(0.95),
+  })
+  .strict();
 
 export interface TableClassifier {
   label: string;

@@ -19,23 +19,10 @@ import type { Table } from '../../core/table.js';
 import { rateMeasures, residualRisk, wilsonRate } from '../rates.js';
 import type { Attack, AttackResult } from '../types.js';
 import { secretColumns } from './attribute-inference.js';
-import { argmaxRow, fitTableClassifier } from './classifiers.js';
-import { drawMainControl, targetModeField } from './common.js';
+import { argmaxRow, classifierAttackParams, fitTableClassifier } from './classifiers.js';
+import { drawMainControl } from './common.js';
 
-export const syntheticPredictorParams = z
-  .object({
-    /** Coded secret columns (default: role `sensitive`, else the target); numeric ones are skipped. */
-    secrets: z.array(z.string()).optional(),
-    nAttacks: z.number().int().positive().default(500),
-    /** 'random' targets (default) or the most isolated records of each split ('vulnerable', see targets.ts). */
-    targets: targetModeField,
-    /** L-BFGS iterations of the logistic regression. */
-    maxIter: z.number().int().positive().default(100),
-    /** Rows (drawn at random) each classifier is trained on, to bound the cost. */
-    maxTrainRows: z.number().int().positive().default(4000),
-    confidenceLevel: z.number().gt(0).lt(1).default(0.95),
-  })
-  .strict();
+export const syntheticPredictorParams = classifierAttackParams;
 
 export type SyntheticPredictorParams = z.infer<typeof syntheticPredictorParams>;
 
