@@ -50,7 +50,7 @@ bench.add(`logistic regression fit, 10k adult rows x ${d} one-hot features`, () 
   new LogisticRegression({ C: 1 }).fit(X, n, d, y, 2);
 });
 
-bench.add('synthbench run (default suite: cohort, 4 generators, dcr + 3 metrics), end to end', () => {
+bench.add('synthbench run (default suite: cohort, 4 generators, 15 attacks + 14 metrics), end to end', () => {
   const out = mkdtempSync(path.join(os.tmpdir(), 'synthbench-bench-'));
   const r = spawnSync(process.execPath, [path.join(root, 'bin', 'synthbench.js'), 'run', '--out', out, '--no-open'], { env: { ...process.env, CI: '1' } });
   if (r.status !== 0) throw new Error(`run failed: ${r.stderr}`);
