@@ -29,7 +29,7 @@ describe('synthbench gate', () => {
   it('passes (exit 0) on gaussian-copula with the same policy', async () => {
     const r = await cli(['gate', out, '--policy', RELEASE, '-g', 'gaussian-copula']);
     expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^PASS: 5 passed, 0 failed, 0 missing, 0 skipped$/m);
+    expect(r.stdout).toMatch(/^PASS: 8 passed, 0 failed, 0 missing, 0 skipped$/m);
   });
 
   it('checks regressions against a baseline run: a run is within its own noise', async () => {
