@@ -166,21 +166,44 @@ export function sameGeometry(a: DistanceEncoding, b: DistanceEncoding): boolean 
 
 /** Distance between row i of `a` and row j of `b` (same geometry). Reference path; not for hot loops. */
 export function pairDistance(a: EncodedPoints, i: number, b: EncodedPoints, j: number): number {
+  const d = rawPairDistance(a, i, b, j, Infinity);
+  return a.encoding.metric === 'l2' ? Math.sqrt(d) : d;
+}
+
+/**
+ * The distance before the final square root of L2 (squared for L2, as is for Gower and L1), summed
+ * in the canonical order (numeric columns, then coded columns). Stops as soon as the partial sum
+ * reaches `bound` and then returns a value ≥ bound: for scans that only need rows closer than
+ * their current k-th neighbour.
+ */
+export function rawPairDistance(a: EncodedPoints, i: number, b: EncodedPoints, j: number, bound: number): number {
   const e = a.encoding;
+  const mode = e.metric === 'gower' ? 0 : e.metric === 'l1' ? 1 : 2;
+  const w = e.numWeight;
+  const miss = e.missingTerm;
+  const an = i * a.dNum;
+  const bn = j * b.dNum;
   let d = 0;
   for (let c = 0; c < a.dNum; c++) {
-    const x = a.num[i * a.dNum + c];
-    const y = b.num[j * b.dNum + c];
-    let t: number;
-    if (x !== x || y !== y) t = x !== x && y !== y ? 0 : e.missingTerm[c];
+    const x = a.num[an + c];
+    const y = b.num[bn + c];
+    if (x !== x || y !== y) d += x !== x && y !== y ? 0 : miss[c];
     else {
       const diff = Math.abs(x - y);
-      t = e.numWeight[c] * (e.metric === 'gower' ? Math.min(diff, 1) : e.metric === 'l2' ? diff * diff : diff);
+      d += w[c] * (mode === 0 ? Math.min(diff, 1) : mode === 2 ? diff * diff : diff);
     }
-    d += t;
+    if (d >= bound) return d;
   }
-  for (let c = 0; c < a.dCat; c++) if (a.cat[i * a.dCat + c] !== b.cat[j * b.dCat + c]) d += e.catWeight[c];
-  return e.metric === 'l2' ? Math.sqrt(d) : d;
+  const ac = i * a.dCat;
+  const bc = j * b.dCat;
+  const cw = e.catWeight;
+  for (let c = 0; c < a.dCat; c++) {
+    if (a.cat[ac + c] !== b.cat[bc + c]) {
+      d += cw[c];
+      if (d >= bound) return d;
+    }
+  }
+  return d;
 }
 
 export interface NearestOptions {

@@ -13,7 +13,7 @@ import { throwIfAborted } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
 import { columnsWithRole, modelledColumns, type Schema } from '../../core/schema.js';
 import type { Table } from '../../core/table.js';
-import { type EncodedPoints, encodePoints, fitDistanceEncoding } from '../../ml/distance.js';
+import { type EncodedPoints, encodePoints, fitDistanceEncoding, rawPairDistance } from '../../ml/distance.js';
 import { type TargetMode, selectTargets } from '../targets.js';
 
 /** Target mode param shared by the rate-based attacks (optional; default 'random'). */
@@ -92,18 +92,12 @@ export class SyntheticNeighbours {
   }
 }
 
-/** Exact k-nearest pool indices (nearest first; ties keep the earlier pool row). */
+/**
+ * Exact k-nearest pool indices (nearest first; ties keep the earlier pool row). Distances come from
+ * ml/distance.ts (rawPairDistance: the same definition every other attack uses, with an early exit); the tree/projection
+ * search there returns distances only, so this keeps a plain scan to know *which* row is nearest.
+ */
 export function kNearest(queries: EncodedPoints, pool: EncodedPoints, k: number, signal?: AbortSignal): Int32Array {
-  const e = queries.encoding;
-  const { dNum, dCat } = queries;
-  const qNum = queries.num;
-  const qCat = queries.cat;
-  const pNum = pool.num;
-  const pCat = pool.cat;
-  const w = e.numWeight;
-  const miss = e.missingTerm;
-  const cw = e.catWeight;
-  const mode = e.metric === 'gower' ? 0 : e.metric === 'l1' ? 1 : 2;
   const out = new Int32Array(queries.n * k).fill(-1);
   const bestD = new Float64Array(k);
   const bestI = new Int32Array(k);
@@ -111,26 +105,9 @@ export function kNearest(queries: EncodedPoints, pool: EncodedPoints, k: number,
     if ((q & 255) === 0) throwIfAborted(signal);
     bestD.fill(Infinity);
     bestI.fill(-1);
-    const qn = q * dNum;
-    const qc = q * dCat;
     for (let r = 0; r < pool.n; r++) {
-      const bound = bestD[k - 1];
-      let d = 0;
-      const pn = r * dNum;
-      for (let c = 0; c < dNum && d < bound; c++) {
-        const x = qNum[qn + c];
-        const y = pNum[pn + c];
-        let diff = x - y;
-        if (diff !== diff) d += x !== x && y !== y ? 0 : miss[c];
-        else {
-          if (diff < 0) diff = -diff;
-          d += mode === 0 ? w[c] * (diff < 1 ? diff : 1) : mode === 1 ? w[c] * diff : w[c] * diff * diff;
-        }
-      }
-      if (d >= bound) continue;
-      const pc = r * dCat;
-      for (let t = 0; t < dCat && d < bound; t++) if (qCat[qc + t] !== pCat[pc + t]) d += cw[t];
-      if (d >= bound) continue;
+      const d = rawPairDistance(queries, q, pool, r, bestD[k - 1]);
+      if (d >= bestD[k - 1]) continue;
       // insert into the sorted top-k (strictly smaller than the current k-th)
       let pos = k - 1;
       while (pos > 0 && bestD[pos - 1] > d) {
