@@ -285,15 +285,7 @@ export function growTree(
           if (!any) continue;
           const wr = W - wl;
           if (wl < minLeaf || wr < minLeaf) continue;
-          let sl = 0;
-          let sr = 0;
-          for (let c = 0; c < C; c++) {
-            const a = leftC[c];
-            const r = nodeC[c] - a;
-            sl += a * a;
-            sr += r * r;
-          }
-          const score = sl / wl + sr / wr;
+          const score = splitScore(leftC, nodeC, C, wl, wr);
           if (score > fScore) {
             fScore = score;
             fK = b;
@@ -318,15 +310,7 @@ export function growTree(
           if (s === size) break;
           const wr = W - wl;
           if (wl < minLeaf || wr < minLeaf) continue;
-          let sl = 0;
-          let sr = 0;
-          for (let c = 0; c < C; c++) {
-            const a = leftC[c];
-            const rr = nodeC[c] - a;
-            sl += a * a;
-            sr += rr * rr;
-          }
-          const score = sl / wl + sr / wr;
+          const score = splitScore(leftC, nodeC, C, wl, wr);
           if (score > fScore) {
             fScore = score;
             fK = b;
@@ -480,4 +464,20 @@ export function argmaxProba(P: Float64Array, n: number, K: number): Int32Array {
     out[i] = best;
   }
   return out;
+}
+
+/**
+ * Σ_c left_c²/w_l + Σ_c right_c²/w_r: maximising it minimises the weighted Gini impurity of the two
+ * children (the node's own impurity is constant across candidate splits).
+ */
+function splitScore(leftC: Float64Array, nodeC: Float64Array, C: number, wl: number, wr: number): number {
+  let sl = 0;
+  let sr = 0;
+  for (let c = 0; c < C; c++) {
+    const a = leftC[c];
+    const r = nodeC[c] - a;
+    sl += a * a;
+    sr += r * r;
+  }
+  return sl / wl + sr / wr;
 }
