@@ -22,7 +22,10 @@ export function registerDatasets(program: Command): void {
       for (const d of all) {
         process.stdout.write(`${d.id}: ${d.summary}\n  target ${d.target}; sensitive ${d.sensitive.join(', ')}; quasi-identifiers ${d.quasiIdentifiers.join(', ')}\n`);
         if (!d.sources.length) process.stdout.write('  built in (simulated; nothing to download)\n');
-        for (const s of d.sources) process.stdout.write(`  ${s.file}  sha256 ${s.sha256}\n    ${s.url}\n`);
+        for (const s of d.sources) {
+          const how = s.manual ? ' (no download: mirror or cache only)' : s.fromDownload ? ' (download converted to the pinned copy)' : '';
+          process.stdout.write(`  ${s.file}  sha256 ${s.sha256}\n    ${s.url}${how}\n`);
+        }
       }
     });
   cmd

@@ -13,6 +13,17 @@ export interface DatasetSource {
   url: string;
   /** Lower-case hex SHA-256 of the file's bytes. */
   sha256: string;
+  /**
+   * When the pinned bytes are a documented derivative of what `url` serves (e.g. one column
+   * recoded), turns the downloaded bytes into them; the result must still match `sha256`, so a
+   * wrong or changed upstream file is still refused.
+   */
+  fromDownload?: (downloaded: Buffer) => Buffer;
+  /**
+   * Set when `url` cannot serve the pinned file at all (e.g. the publisher ships only another
+   * format): downloads are refused and this sentence, naming where to get the file, is shown.
+   */
+  manual?: string;
 }
 
 export interface DatasetSpec<P = any> extends Plugin {

@@ -3,7 +3,9 @@
  * (`<dataDir>/<id>/<file>`), the user cache (`<cacheDir>/<id>/<file>`), then a download with
  * global `fetch` into the cache. Every byte string is checked against its registered SHA-256
  * before use; a download is written to a temp file and renamed, so the cache never holds a
- * partial or unverified file.
+ * partial or unverified file. A source whose pinned file is a documented derivative of what its
+ * URL serves converts the download first (`fromDownload`; the result is what gets verified and
+ * cached); a source its URL cannot serve at all (`manual`) is mirror/cache-only.
  */
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -105,17 +107,32 @@ async function fetchOne(id: string, src: DatasetSource, opts: FetchOptions): Pro
     }
   }
 
+  if (src.manual) {
+    const where = mirror ? `${join(mirror, id, src.file)} or ${cachePath}` : cachePath;
+    throw notFound(`dataset ${id}: ${src.file} is not at ${where} and cannot be downloaded: ${src.manual}; put the file (SHA-256 ${expected}) there, or pass its folder's parent with --data-dir / SYNTHBENCH_DATA_DIR (layout <dir>/${id}/${src.file})`);
+  }
   if (!allowed) {
     const where = mirror ? `${join(mirror, id, src.file)} or ${cachePath}` : cachePath;
     throw notFound(`dataset ${id}: ${src.file} is not at ${where} and downloads are off (SYNTHBENCH_OFFLINE=1 or --offline); place the upstream file there (--data-dir / SYNTHBENCH_DATA_DIR, layout <dir>/${id}/${src.file}) or allow downloads`);
   }
-  const data = await download(id, src, opts);
+  const served = await download(id, src, opts);
+  const data = src.fromDownload ? derive(id, src, served) : served;
   const actual = sha256Hex(data);
   if (actual !== expected) {
-    throw checksumError(`dataset ${id}: ${src.file} downloaded from ${src.url} has SHA-256 ${actual}, expected ${expected}; the upstream file changed or the transfer was corrupted: retry, or place a verified copy in a mirror (--data-dir / SYNTHBENCH_DATA_DIR)`);
+    const what = src.fromDownload ? `${src.file} derived from the download of ${src.url}` : `${src.file} downloaded from ${src.url}`;
+    throw checksumError(`dataset ${id}: ${what} has SHA-256 ${actual}, expected ${expected}; the upstream file changed or the transfer was corrupted: retry, or place a verified copy in a mirror (--data-dir / SYNTHBENCH_DATA_DIR)`);
   }
   writeFileAtomic(cachePath, data);
   return { data, origin: 'download' };
+}
+
+/** A failing conversion means the server sent something else: reported like a checksum mismatch. */
+function derive(id: string, src: DatasetSource, served: Buffer): Buffer {
+  try {
+    return src.fromDownload!(served);
+  } catch (err) {
+    throw checksumError(`dataset ${id}: the file downloaded from ${src.url} is not the expected upstream file (${errorMessage(err)}); retry, or place a verified copy of ${src.file} in a mirror (--data-dir / SYNTHBENCH_DATA_DIR)`);
+  }
 }
 
 async function download(id: string, src: DatasetSource, opts: FetchOptions): Promise<Buffer> {

@@ -42,6 +42,12 @@ export {
 } from './fetch.js';
 export { datasets, loadDataset, datasetFingerprint, type LoadDatasetOptions, type LoadedDataset } from './registry.js';
 export { adult, loadAdult, ADULT_COLUMNS, ADULT_EDUCATION_ORDER } from './datasets/adult.js';
+export { compas, loadCompas, compasFromPropublica, compasParamsSchema, COMPAS_COLUMNS, type CompasParams } from './datasets/compas.js';
+export { creditDefault, loadCreditDefault, CREDIT_COLUMNS } from './datasets/credit-default.js';
+export { diabetes130, loadDiabetes130, diabetesParamsSchema, DIABETES_COLUMNS, type DiabetesParams } from './datasets/diabetes130.js';
+export { german, loadGerman, germanFromUci, GERMAN_COLUMNS } from './datasets/german.js';
+export { heartCleveland, loadHeartCleveland, HEART_COLUMNS } from './datasets/heart-cleveland.js';
+export { listZip, readZipEntry, crc32, type ZipEntry } from './zip.js';
 export { cohort, generateCohort, cohortSchema, cohortParamsSchema, COHORT_DEFAULT_SEED, COHORT_OUTLIERS, type CohortParams } from './datasets/cohort.js';
 export { makeSplits, uniqueRowRepresentatives, type SplitOptions, type Splits } from './splits.js';
 export { tableToDataFrame, tableFromDataFrame, loadDanfo } from './danfo.js';

@@ -9,12 +9,22 @@ import type { Table } from '../core/table.js';
 import type { DatasetSpec } from './dataset-spec.js';
 import { adult } from './datasets/adult.js';
 import { cohort } from './datasets/cohort.js';
+import { compas } from './datasets/compas.js';
+import { creditDefault } from './datasets/credit-default.js';
+import { diabetes130 } from './datasets/diabetes130.js';
+import { german } from './datasets/german.js';
+import { heartCleveland } from './datasets/heart-cleveland.js';
 import { canonicalJson, sha256Hex } from '../core/hash.js';
 import { type FetchOptions, fetchDatasetFiles } from './fetch.js';
 
 export const datasets = new Registry<DatasetSpec>('dataset');
 datasets.register(cohort);
 datasets.register(adult);
+datasets.register(compas);
+datasets.register(creditDefault);
+datasets.register(diabetes130);
+datasets.register(german);
+datasets.register(heartCleveland);
 
 export interface LoadDatasetOptions extends FetchOptions {
   params?: unknown;

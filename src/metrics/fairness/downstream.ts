@@ -122,6 +122,12 @@ export const downstreamFairness: Metric<DownstreamParams> = {
       }
       if (!Number.isNaN(heads[k].r)) head.push({ id: `fairness-downstream.trtr-${st.name}`, value: heads[k].r, ...ci(maxReps[k].r), direction: 'neutral' });
     });
+    if (!head.length && !out.length) {
+      // Every group was too small for a gap: a property of the data size, not a failure.
+      throw unsupported(
+        `fairness-downstream: every sensitive group has fewer than ${params.minGroupSize} holdout rows (or too few positives/negatives); use a larger holdout or lower minGroupSize`,
+      );
+    }
     return [...head, ...out];
   },
 };

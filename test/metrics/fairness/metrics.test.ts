@@ -113,6 +113,14 @@ describe('downstream fairness and per-subgroup utility', () => {
     const b = su['fairness-utility.accuracy[sex=M]'].value;
     expect(su['fairness-utility.accuracy-gap[sex]'].value).toBeCloseTo(Math.abs(a - b), 15);
   });
+
+  it('every group below the minimum size: unsupported (skipped), not an empty result', async () => {
+    const small = data(40, 3);
+    await expect(downstreamFairness.compute(ctxOf(train, small, train), { bootstrap: 0, minGroupSize: 30 } as any)).rejects.toMatchObject({
+      code: 'UNSUPPORTED',
+      message: expect.stringMatching(/every sensitive group has fewer than 30 holdout rows/),
+    });
+  });
 });
 
 describe('fairness-privacy', () => {

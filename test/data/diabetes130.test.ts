@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Table } from '../../src/core/table.js';
+import { DIABETES_COLUMNS, diabetesTable, readDiabetesRaw } from '../../src/data/datasets/diabetes130.js';
+import { datasets } from '../../src/data/registry.js';
+import { MIRROR, expectChecksumMismatch, labelCounts, missingCount, numericSum, roleColumns } from './dataset-helpers.js';
+
+// The zip is parsed once for the whole file (about 2-3 s of CPU); both tables are built from it.
+describe('diabetes130 dataset (from the offline mirror)', () => {
+  let all: Table;
+  let first: Table;
+
+  beforeAll(() => {
+    const zip = readFileSync(join(MIRROR, 'diabetes130', 'dataset_diabetes.zip'));
+    const raw = readDiabetesRaw(new Map([['dataset_diabetes.zip', zip]]));
+    const params = (p: unknown) => datasets.get('diabetes130').paramsSchema!.parse(p);
+    all = diabetesTable(raw, params({ encounters: 'all' }));
+    first = diabetesTable(raw, params({}));
+  });
+
+  it('encounters "all": 101,766 rows x 50 columns, readmitted NO / >30 / <30 = 54,864 / 35,545 / 11,357', () => {
+    expect(all.nRows).toBe(101766);
+    expect(all.names).toEqual(DIABETES_COLUMNS);
+    expect(labelCounts(all, 'readmitted')).toEqual({ NO: 54864, '>30': 35545, '<30': 11357 });
+    expect(all.column('readmitted').spec.categories).toEqual(['NO', '>30', '<30']);
+  });
+
+  it('declares ids, target, sensitive attributes and quasi-identifiers; constant medications excluded', () => {
+    expect(roleColumns(all, 'id')).toEqual(['encounter_id', 'patient_nbr']);
+    expect(roleColumns(all, 'target')).toEqual(['readmitted']);
+    expect(roleColumns(all, 'sensitive')).toEqual(['race', 'gender', 'age']);
+    expect(roleColumns(all, 'quasi-identifier')).toEqual(['race', 'gender', 'age']);
+    expect(roleColumns(all, 'excluded')).toEqual(['examide', 'citoglipton']);
+    const kinds = Object.fromEntries(all.schema.columns.map((c) => [c.name, c.kind]));
+    expect(kinds).toMatchObject({ age: 'ordinal', weight: 'ordinal', time_in_hospital: 'integer', num_lab_procedures: 'integer', diag_1: 'categorical', admission_type_id: 'categorical', diabetesMed: 'boolean' });
+  });
+
+  it('? is missing, None stays a category, Unknown/Invalid gender is missing (python csv counts)', () => {
+    expect(missingCount(all, 'race')).toBe(2273);
+    expect(missingCount(all, 'weight')).toBe(98569);
+    expect(missingCount(all, 'payer_code')).toBe(40256);
+    expect(missingCount(all, 'medical_specialty')).toBe(49949);
+    expect(missingCount(all, 'diag_1')).toBe(21);
+    expect(missingCount(all, 'gender')).toBe(3);
+    expect(missingCount(all, 'max_glu_serum')).toBe(0);
+    expect(labelCounts(all, 'max_glu_serum')).toEqual({ None: 96420, Norm: 2597, '>200': 1485, '>300': 1264 });
+    expect(labelCounts(all, 'A1Cresult').None).toBe(84748);
+    expect(numericSum(all, 'time_in_hospital')).toBe(447362);
+    expect(numericSum(all, 'num_lab_procedures')).toBe(4385671);
+  });
+
+  it('patients repeat (71,518 distinct patient_nbr); the default keeps each first encounter', () => {
+    expect(new Set(all.numeric('patient_nbr')).size).toBe(71518);
+    expect(first.nRows).toBe(71518);
+    expect(new Set(first.numeric('patient_nbr')).size).toBe(71518);
+    // First encounter = lowest encounter_id per patient (python over diabetic_data.csv).
+    expect(labelCounts(first, 'readmitted')).toEqual({ NO: 42985, '>30': 22240, '<30': 6293 });
+    expect(numericSum(first, 'time_in_hospital')).toBe(306750);
+    expect(missingCount(first, 'race')).toBe(1948);
+    expect(labelCounts(first, 'A1Cresult').None).toBe(58532);
+  });
+
+  it('keeps the first row intact', () => {
+    expect(all.row(0)).toMatchObject({ encounter_id: 2278392, patient_nbr: 8222157, race: 'Caucasian', gender: 'Female', age: '[0-10)', time_in_hospital: 1, medical_specialty: 'Pediatrics-Endocrinology', diag_1: '250.83', max_glu_serum: 'None', readmitted: 'NO' });
+    expect(all.row(0).weight).toBeNull();
+  });
+
+  it('a mirror file with other bytes fails with the one-line checksum error', async () => {
+    await expectChecksumMismatch('diabetes130', 'dataset_diabetes.zip', '3a17a3b55b6dd4a1926703185c0ad8e2ed30bc8e2f9b927cdd1000b733d1de8e');
+  });
+});
