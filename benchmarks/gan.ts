@@ -3,11 +3,14 @@
  *   node --import tsx benchmarks/gan.ts [backend] [epochs] [paper|fast]
  * (backend: wasm (default), cpu or tensorflow; needs the dataset mirror: SYNTHBENCH_DATA_DIR,
  * default ../shared/datasets). On the 32,561-row adult.data part with the paper's networks
- * (generator and critic [256, 256], embedding 128, batch 500, pac 10; `fast`: the schema's
- * defaults, [128, 128]) it reports:
+ * (generator and critic [256, 256], embedding 128, batch 500, pac 10 — the schema's defaults;
+ * `fast`: CTGAN_FAST_SETTINGS' [128, 128] networks) it reports:
  *  - a profile of one training step (kernels, new tensors, peak bytes) from tf.profile;
- *  - seconds per epoch over `epochs` epochs (median and range; first epoch reported separately as warm-up);
- *  - seconds to sample 32,561 rows (median of 3).
+ *  - seconds per epoch over `epochs` epochs (median and range; first epoch reported separately as
+ *    warm-up), as wall time and as this process's CPU time (process.cpuUsage): the backend is
+ *    single-threaded, so on a machine shared with other jobs CPU time is the better estimate of
+ *    the unloaded wall time;
+ *  - seconds to sample 32,561 rows (median of 3), wall and CPU.
  * The issue's reference: PyTorch CTGAN, single-threaded on the same 2-core machine, ≈ 3.8 s per
  * epoch and 0.6 s to sample 32,561 rows.
  */
@@ -17,7 +20,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../src/core/rng.js';
 import { loadDataset } from '../src/data/registry.js';
 import { fitTabularEncoder } from '../src/encode/tabular-encoder.js';
-import { CTGAN_PAPER_DEFAULTS, ctganParams, trainCtgan } from '../src/generators/gan/ctgan.js';
+import { CTGAN_FAST_SETTINGS, ctganParams, trainCtgan } from '../src/generators/gan/ctgan.js';
 import { type BackendName, initBackend } from '../src/tensor/backend.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,10 +48,15 @@ console.log(`encoder: ${encoder.outputDim} columns, ${encoder.discreteBlocks.len
 
 const params =
   networks === 'fast'
-    ? ctganParams.parse({})
-    : ctganParams.parse({ ...CTGAN_PAPER_DEFAULTS, generatorDims: [...CTGAN_PAPER_DEFAULTS.generatorDims], criticDims: [...CTGAN_PAPER_DEFAULTS.criticDims] });
+    ? ctganParams.parse({ generatorDims: [...CTGAN_FAST_SETTINGS.generatorDims], criticDims: [...CTGAN_FAST_SETTINGS.criticDims] })
+    : ctganParams.parse({});
 console.log(`networks: ${networks} (generator ${params.generatorDims.join('×')}, critic ${params.criticDims.join('×')})`);
-const ctx = (seed: number) => ({ seed, rng: new Rng(seed), progress: { update() {} } });
+const cpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+const cpuMarks: number[] = [];
+const ctx = (seed: number) => ({ seed, rng: new Rng(seed), progress: { update: () => cpuMarks.push(cpuSeconds()) } });
 
 // Profile: one epoch on exactly 2 batches (two critic + two generator steps).
 const prof = await tf.profile(async () => {
@@ -71,17 +79,24 @@ console.log(`  kernel time per step ${(totalMs / 2).toFixed(0)} ms; by kernel (2
 if (process.env.PROFILE_ONLY) process.exit(0);
 
 t0 = performance.now();
+cpuMarks.length = 0;
+const cpuStart = cpuSeconds();
 const model = await trainCtgan(encoder, data, ADULT_DATA_ROWS, { ...params, epochs }, ctx(3));
 const secs = model.history.map((h) => h.seconds);
+const cpuSecs = cpuMarks.map((m, i) => m - (i ? cpuMarks[i - 1] : cpuStart));
 console.log(`train: ${epochs} epochs in ${((performance.now() - t0) / 1000).toFixed(1)} s; first epoch ${secs[0].toFixed(3)} s; later epochs ${fmt(secs.slice(1))}`);
+console.log(`  CPU time per epoch: first ${cpuSecs[0].toFixed(3)} s; later epochs ${fmt(cpuSecs.slice(1))}`);
 console.log(`  steps per epoch ${Math.floor(ADULT_DATA_ROWS / params.batchSize)}; tensors alive after training ${tf.memory().numTensors}`);
 
 const sampleTimes: number[] = [];
+const sampleCpu: number[] = [];
 for (let r = 0; r < 3; r++) {
   t0 = performance.now();
+  const c0 = cpuSeconds();
   await model.sample(ADULT_DATA_ROWS, new Rng(10 + r));
   sampleTimes.push((performance.now() - t0) / 1000);
+  sampleCpu.push(cpuSeconds() - c0);
 }
-console.log(`sample ${ADULT_DATA_ROWS} rows: ${fmt(sampleTimes)}`);
+console.log(`sample ${ADULT_DATA_ROWS} rows: wall ${fmt(sampleTimes)}; CPU ${fmt(sampleCpu)}`);
 console.log('reference (PyTorch CTGAN, 1 thread, this machine): 3.8 s/epoch, 0.6 s to sample 32,561 rows');
 model.dispose();

@@ -7,6 +7,7 @@
  * dy · (softmax(block) − one-hot target), exact. The per-block max shift keeps it stable.
  */
 import type * as TF from '@tensorflow/tfjs';
+import { readFloat32 } from './readback.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 type CustomGradientFunc = Parameters<Tf['customGrad']>[0];
@@ -23,7 +24,7 @@ export interface Span {
 export function blockCrossEntropy(tf: Tf, logits: TF.Tensor2D, target: Float32Array, spans: Span[]): TF.Scalar {
   const [b, D] = logits.shape;
   const f = tf.customGrad(((x: TF.Tensor, save: TF.GradSaveFunc) => {
-    const v = x.dataSync() as Float32Array;
+    const v = readFloat32(tf, x);
     const grad = new Float32Array(b * D);
     let total = 0;
     for (let i = 0; i < b; i++) {

@@ -4,28 +4,31 @@
  * normalisation of continuous columns, one-hot discrete columns); a conditional generator with
  * residual layers is trained against a PacGAN critic under the WGAN-GP loss with
  * training-by-sampling (condition-sampler.ts), and its Gumbel-softmax outputs are decoded by the
- * encoder's inverse. Paper defaults are in CTGAN_PAPER_DEFAULTS; the schema defaults are smaller
- * so CI-sized runs finish quickly (docs/methodology: "ctgan").
+ * encoder's inverse. Defaults are the paper's (CTGAN_PAPER_DEFAULTS), like tvae's: an epoch is one
+ * pass over the training rows, so its cost scales with the data; pass a smaller `epochs` (and
+ * narrower networks) for quick looks (docs/methodology: "ctgan").
  *
- * Reproducibility: every initialiser and random op takes a seed drawn from the fit (or sample)
- * Rng, and batches are assembled on the host from that Rng, so the same seed on the same
- * backend gives the same synthetic rows.
+ * Reproducibility: initial weights (linearInit) and every random draw (z, Gumbel noise, dropout
+ * masks, penalty ε, conditions and real rows) come from forks of the fit (or sample) Rng, filled
+ * on the host, so the same seed on the same backend gives the same synthetic rows.
  */
-import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { badConfig, throwIfAborted } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
 import type { Table } from '../../core/table.js';
 import { type TabularEncoder, fitTabularEncoder } from '../../encode/tabular-encoder.js';
+import { HostAdam } from '../../tensor/adam.js';
 import { initBackend } from '../../tensor/backend.js';
+import { fillDropoutMask, fillGumbel, fillStandardNormal, fillUniformOpen } from '../../tensor/noise.js';
 import { requireRows, requireSampleSize } from '../common.js';
 import type { FitContext, FittedModel, Generator } from '../types.js';
 import { ConditionSampler } from './condition-sampler.js';
-import { gradientPenalty } from './gradient-penalty.js';
-import { Critic, Generator as GeneratorNet, parameterBytes } from './networks.js';
-import { type Segment, activateOutput, conditionLoss, outputSegments } from './output-activation.js';
+import { Critic } from './critic.js';
+import { type OutputLayout, generatorLoss } from './generator-loss.js';
+import { GeneratorNet, parameterBytes } from './networks.js';
+import { type Segment, activateOutput, outputSegments } from './output-activation.js';
 
-/** The paper's (and reference implementation's) settings, for full-length runs. */
+/** The paper's (and reference implementation's) settings; the schema's defaults. */
 export const CTGAN_PAPER_DEFAULTS = {
   epochs: 300,
   batchSize: 500,
@@ -35,20 +38,23 @@ export const CTGAN_PAPER_DEFAULTS = {
   criticDims: [256, 256],
 } as const;
 
+/** Narrower networks and fewer epochs for quick looks (pass explicitly; not the default). */
+export const CTGAN_FAST_SETTINGS = { epochs: 10, generatorDims: [128, 128], criticDims: [128, 128] } as const;
+
 export const ctganParams = z
   .object({
-    /** Passes over the training rows (paper 300; fast default 10). */
-    epochs: z.number().int().min(1).default(10),
+    /** Passes over the training rows (paper 300). */
+    epochs: z.number().int().min(1).default(CTGAN_PAPER_DEFAULTS.epochs),
     /** Rows per step; must be a multiple of `pac` (paper 500). */
     batchSize: z.number().int().min(2).default(500),
     /** Rows packed into one critic input (PacGAN; paper 10). */
     pac: z.number().int().min(1).default(10),
     /** Width of the generator's noise input (paper 128). */
     embeddingDim: z.number().int().min(1).default(128),
-    /** Residual layer widths of the generator (paper [256, 256]; fast default [128, 128]). */
-    generatorDims: z.array(z.number().int().min(1)).default([128, 128]),
-    /** Hidden layer widths of the critic (paper [256, 256]; fast default [128, 128]). */
-    criticDims: z.array(z.number().int().min(1)).default([128, 128]),
+    /** Residual layer widths of the generator (paper [256, 256]). */
+    generatorDims: z.array(z.number().int().min(1)).default([...CTGAN_PAPER_DEFAULTS.generatorDims]),
+    /** Hidden layer widths of the critic (paper [256, 256]). */
+    criticDims: z.array(z.number().int().min(1)).default([...CTGAN_PAPER_DEFAULTS.criticDims]),
     generatorLr: z.number().positive().default(2e-4),
     criticLr: z.number().positive().default(2e-4),
     /** Adam β₁, β₂ (paper 0.5, 0.9). */
@@ -86,8 +92,28 @@ export interface EpochLog {
   seconds: number;
 }
 
-const seedSource = (rng: Rng) => () => rng.nextUint32();
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Generator input rows [z ⊕ cond] (rows × (embeddingDim + condDim)) with z ~ N(0, I) from the Rng. */
+function generatorInput(rng: Rng, rows: number, embeddingDim: number, cond: Float32Array, condDim: number, z: Float32Array, out: Float32Array): Float32Array {
+  fillStandardNormal(rng, z);
+  const w = embeddingDim + condDim;
+  for (let i = 0; i < rows; i++) {
+    out.set(z.subarray(i * embeddingDim, (i + 1) * embeddingDim), i * w);
+    if (condDim) out.set(cond.subarray(i * condDim, (i + 1) * condDim), i * w + embeddingDim);
+  }
+  return out;
+}
+
+/** Rows [x ⊕ cond] written at row offset `at` of a (· × (dim + condDim)) buffer. */
+function concatRows(x: Float32Array, cond: Float32Array, rows: number, dim: number, condDim: number, out: Float32Array, at: number): void {
+  const w = dim + condDim;
+  for (let i = 0; i < rows; i++) {
+    const o = (at + i) * w;
+    out.set(x.subarray(i * dim, (i + 1) * dim), o);
+    if (condDim) out.set(cond.subarray(i * condDim, (i + 1) * condDim), o + dim);
+  }
+}
 
 export class CtganModel implements FittedModel {
   readonly sizeBytes: number;
@@ -102,31 +128,31 @@ export class CtganModel implements FittedModel {
     readonly history: EpochLog[],
     private readonly signal?: AbortSignal,
   ) {
-    this.sizeBytes = parameterBytes(generator.variables);
+    this.sizeBytes = parameterBytes(generator.params);
   }
 
   /** n encoded rows (n × encoder.outputDim), generated in full batches. */
   async sampleEncoded(n: number, rng: Rng): Promise<Float32Array> {
-    const { batchSize, embeddingDim, tau, conditionSampling } = this.params;
+    const { batchSize: B, embeddingDim, tau, conditionSampling } = this.params;
     const dim = this.encoder.outputDim;
     const condDim = this.conditions.condDim;
     const out = new Float32Array(n * dim);
-    const seed = seedSource(rng.fork('tf'));
+    const noise = rng.fork('noise');
     const condRng = rng.fork('conditions');
-    for (let done = 0; done < n; done += batchSize) {
+    const cond = new Float32Array(B * condDim);
+    const z = new Float32Array(B * embeddingDim);
+    const input = new Float32Array(B * (embeddingDim + condDim));
+    const gumbel = new Float32Array(B * dim);
+    const rows = new Float32Array(B * dim);
+    for (let done = 0; done < n; done += B) {
       throwIfAborted(this.signal);
-      const cond = new Float32Array(batchSize * condDim);
-      this.conditions.sampleGeneration(batchSize, condRng, conditionSampling, cond);
-      const rows = tf.tidy(() => {
-        const z = tf.randomNormal([batchSize, embeddingDim], 0, 1, 'float32', seed());
-        const input = condDim ? tf.concat([z, tf.tensor2d(cond, [batchSize, condDim])], 1) : z;
-        return activateOutput(this.generator.forward(input as tf.Tensor2D), this.segments, tau, seed());
-      });
-      const values = (await rows.data()) as Float32Array;
-      rows.dispose();
-      const take = Math.min(batchSize, n - done);
-      out.set(values.subarray(0, take * dim), done * dim);
-      await yieldToEventLoop();
+      cond.fill(0);
+      this.conditions.sampleGeneration(B, condRng, conditionSampling, cond);
+      const { raw } = this.generator.forward(generatorInput(noise, B, embeddingDim, cond, condDim, z, input), B);
+      activateOutput(raw, B, dim, this.segments, tau, fillGumbel(noise, gumbel), rows);
+      const take = Math.min(B, n - done);
+      out.set(rows.subarray(0, take * dim), done * dim);
+      if ((done / B) % 16 === 15) await yieldToEventLoop();
     }
     return out;
   }
@@ -149,7 +175,15 @@ function checkParams(p: CtganParams, id: string): void {
   }
 }
 
-/** Trains CTGAN on an already fitted encoder and its encoded training rows. */
+/**
+ * Trains CTGAN on an already fitted encoder and its encoded training rows.
+ * One step = `criticSteps` critic updates, then one generator update, each on a fresh batch:
+ *  - critic: conditions c₁ (training-by-sampling), fake = G(z, c₁); real rows drawn to match a
+ *    shuffled copy c₂ of the conditions; loss mean D(fake ⊕ c₁) − mean D(real ⊕ c₂) + GP;
+ *  - generator: loss −mean D(G(z, c₁) ⊕ c₁) + conditional cross-entropy.
+ * Gradients are formed in closed form (critic.ts, networks.ts, output-activation.ts), equal to
+ * what automatic differentiation of these losses gives (test/generators/gan checks both).
+ */
 export async function trainCtgan(
   encoder: TabularEncoder,
   data: Float32Array,
@@ -159,103 +193,86 @@ export async function trainCtgan(
   id = 'ctgan',
 ): Promise<CtganModel> {
   checkParams(params, id);
-  const { batchSize, pac, embeddingDim, epochs } = params;
-  const dim = encoder.outputDim;
+  const { batchSize: B, pac, embeddingDim: E, epochs, tau } = params;
+  const D = encoder.outputDim;
   const discrete = encoder.discreteBlocks.map((b) => ({ start: b.start, width: b.width }));
-  const conditions = new ConditionSampler(data, nRows, dim, discrete);
-  const condDim = conditions.condDim;
+  const conditions = new ConditionSampler(data, nRows, D, discrete);
+  const C = conditions.condDim;
+  const W = D + C;
+  const P = B / pac;
   const segments = outputSegments(encoder.blocks);
 
-  const initSeed = seedSource(ctx.rng.fork(id, 'init'));
-  const generator = new GeneratorNet(embeddingDim + condDim, params.generatorDims, dim, initSeed);
-  const critic = new Critic(dim + condDim, params.criticDims, pac, params.dropout, params.leakySlope, initSeed);
-  const optG = tf.train.adam(params.generatorLr, params.beta1, params.beta2, 1e-8);
-  const optD = tf.train.adam(params.criticLr, params.beta1, params.beta2, 1e-8);
+  const initRng = ctx.rng.fork(id, 'init');
+  const generator = new GeneratorNet(E + C, params.generatorDims, D, initRng.fork('generator'));
+  const critic = new Critic(W, params.criticDims, pac, params.dropout, params.leakySlope, initRng.fork('critic'));
+  const optG = new HostAdam(generator.params, params.generatorLr, params.beta1, params.beta2, 1e-8, params.weightDecay);
+  const optD = new HostAdam(critic.params, params.criticLr, params.beta1, params.beta2, 1e-8, params.weightDecay);
   const batchRng = ctx.rng.fork(id, 'batches');
-  const seed = seedSource(ctx.rng.fork(id, 'tf'));
-  const stepsPerEpoch = Math.max(1, Math.floor(nRows / batchSize));
+  const noise = ctx.rng.fork(id, 'noise');
+  const stepsPerEpoch = Math.max(1, Math.floor(nRows / B));
   const history: EpochLog[] = [];
 
-  const block = new Int32Array(batchSize);
-  const category = new Int32Array(batchSize);
-  const rowOf = new Int32Array(batchSize);
+  const block = new Int32Array(B);
+  const category = new Int32Array(B);
+  const c1 = new Float32Array(B * C);
+  const c2 = new Float32Array(B * C);
+  const real = new Float32Array(B * D);
+  const fake = new Float32Array(B * D);
+  const gumbel = new Float32Array(B * D);
+  const zBuf = new Float32Array(B * E);
+  const input = new Float32Array(B * (E + C));
+  const eps = new Float32Array(P);
+  const xCritic = new Float32Array(3 * B * W);
+  const masksCritic = params.criticDims.map((h) => new Float32Array(3 * P * h));
+  const masksGen = params.criticDims.map((h) => new Float32Array(P * h));
 
-  /** Condition one-hots (and the chosen block/category per row) for a batch. */
-  const drawConditions = (): Float32Array => {
-    const cond = new Float32Array(batchSize * condDim);
-    conditions.sampleTraining(batchSize, batchRng, cond, block, category);
-    return cond;
+  const fakeRows = (cond: Float32Array) => {
+    generatorInput(noise, B, E, cond, C, zBuf, input);
+    const { raw } = generator.forward(input, B);
+    activateOutput(raw, B, D, segments, tau, fillGumbel(noise, gumbel), fake);
   };
-
-  const applyGrads = (opt: tf.Optimizer, vars: tf.Variable[], grads: tf.NamedTensorMap) => {
-    const decayed: tf.NamedTensorMap = {};
-    for (const v of vars) {
-      // A variable the loss does not reach has no gradient entry: treat it as zero.
-      const g = grads[v.name] ?? tf.zerosLike(v);
-      decayed[v.name] = params.weightDecay > 0 ? tf.add(g, tf.mul(params.weightDecay, v)) : g;
-    }
-    opt.applyGradients(decayed);
-    tf.dispose(Object.values(grads));
-    tf.dispose(Object.values(decayed));
-  };
-
-  const noiseAndCond = (cond: Float32Array) =>
-    tf.tidy(() => {
-      const z = tf.randomNormal([batchSize, embeddingDim], 0, 1, 'float32', seed());
-      return (condDim ? tf.concat([z, tf.tensor2d(cond, [batchSize, condDim])], 1) : z) as tf.Tensor2D;
-    });
-
   const criticStep = (): { lossD: number; penalty: number } => {
-    const c1 = drawConditions();
+    c1.fill(0);
+    conditions.sampleTraining(B, batchRng, c1, block, category);
     // Real rows are matched to a shuffled copy of the conditions (c2), as in the reference.
-    const perm = batchRng.permutation(batchSize);
-    const c2 = new Float32Array(batchSize * condDim);
-    const real = new Float32Array(batchSize * dim);
-    for (let i = 0; i < batchSize; i++) {
+    const perm = batchRng.permutation(B);
+    for (let i = 0; i < B; i++) {
       const p = perm[i];
-      rowOf[i] = conditions.sampleRow(block[p], category[p], batchRng);
-      if (condDim) c2.set(c1.subarray(p * condDim, (p + 1) * condDim), i * condDim);
-      real.set(data.subarray(rowOf[i] * dim, (rowOf[i] + 1) * dim), i * dim);
+      const row = conditions.sampleRow(block[p], category[p], batchRng);
+      if (C) c2.set(c1.subarray(p * C, (p + 1) * C), i * C);
+      real.set(data.subarray(row * D, (row + 1) * D), i * D);
     }
-    const out = tf.tidy(() => {
-      const input = noiseAndCond(c1);
-      const fake = activateOutput(generator.forward(input), segments, params.tau, seed());
-      const cond1 = tf.tensor2d(c1, [batchSize, condDim]);
-      const fakeCat = (condDim ? tf.concat([fake, cond1], 1) : fake) as tf.Tensor2D;
-      const realT = tf.tensor2d(real, [batchSize, dim]);
-      const realCat = (condDim ? tf.concat([realT, tf.tensor2d(c2, [batchSize, condDim])], 1) : realT) as tf.Tensor2D;
-      let pen: tf.Scalar = tf.scalar(0);
-      const { value, grads } = tf.variableGrads(() => {
-        const yFake = critic.forward(fakeCat, seed);
-        const yReal = critic.forward(realCat, seed);
-        pen = tf.keep(gradientPenalty((x) => critic.forward(x, seed), realCat, fakeCat, pac, params.gpLambda, seed()));
-        return tf.add(tf.sub(tf.mean(yFake), tf.mean(yReal)), pen) as tf.Scalar;
-      }, critic.variables);
-      applyGrads(optD, critic.variables, grads);
-      return [value, pen];
-    });
-    const [total, pen] = out.map((t) => t.dataSync()[0]);
-    tf.dispose(out);
-    return { lossD: total - pen, penalty: pen };
+    fakeRows(c1);
+    concatRows(fake, c1, B, D, C, xCritic, 0);
+    concatRows(real, c2, B, D, C, xCritic, B);
+    // x̂ = ε·real + (1 − ε)·fake with one ε per pack, conditions included (as in the reference).
+    fillUniformOpen(noise, eps);
+    const packW = pac * W;
+    for (let p = 0; p < P; p++) {
+      const e = eps[p];
+      const f = p * packW;
+      const r = (P + p) * packW;
+      const o = (2 * P + p) * packW;
+      for (let k = 0; k < packW; k++) xCritic[o + k] = xCritic[f + k] + e * (xCritic[r + k] - xCritic[f + k]);
+    }
+    for (const m of masksCritic) fillDropoutMask(noise, m, params.dropout);
+    const res = critic.loss(xCritic, P, masksCritic, params.gpLambda);
+    optD.step(res.grads);
+    critic.sync();
+    return { lossD: res.wasserstein, penalty: res.penalty };
   };
 
+  const layout: OutputLayout = { dim: D, condDim: C, segments, discrete, tau };
   const generatorStep = (): number => {
-    const c1 = drawConditions();
-    const value = tf.tidy(() => {
-      const input = noiseAndCond(c1);
-      const cond1 = tf.tensor2d(c1, [batchSize, condDim]);
-      const { value, grads } = tf.variableGrads(() => {
-        const raw = generator.forward(input);
-        const fake = activateOutput(raw, segments, params.tau, seed());
-        const y = critic.forward((condDim ? tf.concat([fake, cond1], 1) : fake) as tf.Tensor2D, seed);
-        return tf.add(tf.neg(tf.mean(y)), conditionLoss(raw, discrete, cond1)) as tf.Scalar;
-      }, generator.variables);
-      applyGrads(optG, generator.variables, grads);
-      return value;
-    });
-    const v = value.dataSync()[0];
-    value.dispose();
-    return v;
+    c1.fill(0);
+    conditions.sampleTraining(B, batchRng, c1, block, category);
+    generatorInput(noise, B, E, c1, C, zBuf, input);
+    fillGumbel(noise, gumbel);
+    for (const m of masksGen) fillDropoutMask(noise, m, params.dropout);
+    const { loss, grads } = generatorLoss(generator, critic, input, B, c1, gumbel, masksGen, layout, fake);
+    optG.step(grads);
+    generator.sync();
+    return loss;
   };
 
   const start = Date.now();
@@ -285,8 +302,6 @@ export async function trainCtgan(
     throw err;
   } finally {
     critic.dispose();
-    optG.dispose();
-    optD.dispose();
   }
   return new CtganModel(encoder, generator, conditions, segments, params, history, ctx.signal);
 }

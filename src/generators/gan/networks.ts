@@ -1,128 +1,316 @@
 /**
- * CTGAN's two networks (Xu et al. 2019, §4.4), as plain TensorFlow.js variables so every weight
- * initialiser and random op is seeded and the critic stays twice differentiable.
- * - Generator: input (z ⊕ cond) → residual layers h ← [ReLU(BN(FC(h))) ⊕ h] → FC to the encoded
- *   width. BatchNorm always uses the batch's statistics (training and sampling alike; sampling is
- *   done in full batches).
- * - Critic (PacGAN, Lin et al. 2018): `pac` consecutive rows are concatenated into one input, then
- *   FC → LeakyReLU(0.2) → Dropout(0.5) per hidden layer, and FC → 1 score per pack.
- * Initialisation follows PyTorch's nn.Linear default (weights and biases U(±1/√fan_in)), which
- * the reference implementation inherits; BN starts at γ = 1, β = 0.
+ * CTGAN's generator (Xu et al. 2019, §4.4): input (z ⊕ cond) → residual layers
+ * h ← [ReLU(BN(FC(h))) ⊕ h] → FC to the encoded width. BatchNorm always uses the batch's
+ * statistics (biased variance, ε = 1e-5; training and sampling alike, sampling is done in full
+ * batches). Initialisation follows PyTorch's nn.Linear default (linearInit, U(±1/√fan_in)),
+ * which the reference implementation inherits; BN starts at γ = 1, β = 0.
+ *
+ * Forward and backward are written out: the fully connected products run on TensorFlow.js
+ * (fused bias add, untransposed operands), while batch norm, ReLU and the residual concatenation
+ * run on the host in typed arrays, because on the wasm backend each elementwise kernel costs
+ * about as much as the whole fused host loop. The backward pass skips what no parameter needs:
+ * the gradient with respect to the network input (z and the condition) is never formed, and each
+ * layer's input gradient is computed only for the columns produced by earlier layers.
  */
 import * as tf from '@tensorflow/tfjs';
-import { leakyReluTwice, seededDropout } from './activations.js';
+import type { Rng } from '../../core/rng.js';
+import type { HostParam } from '../../tensor/adam.js';
+import { linearInit } from '../../tensor/init.js';
+import { readFloat32 } from '../../tensor/readback.js';
 
 export const BN_EPS = 1e-5;
 
-export type SeedSource = () => number;
-
-interface Dense {
-  w: tf.Variable;
-  b: tf.Variable;
+/** What the backward pass needs from a forward pass. */
+export interface GeneratorTape {
+  rows: number;
+  /** Input of each FC layer (hidden layers, then the output layer), as tensors. */
+  inputs: tf.Tensor2D[];
+  /** Per hidden layer: normalised pre-activations x̂, 1/√(σ² + ε), and the ReLU outputs. */
+  xhat: Float32Array[];
+  invStd: Float64Array[];
+  relu: Float32Array[];
 }
 
-/** A variable owning a fresh copy of its initial value (the initial tensor is released). */
-function variableFrom(init: tf.Tensor, name: string): tf.Variable {
-  const v = tf.variable(init, true, name);
-  init.dispose();
-  return v;
+/** Host buffers reused across steps (allocating megabyte arrays every step costs more than the loops). */
+interface Work {
+  rows: number;
+  y: Float32Array[];
+  h: Float32Array[];
+  raw: Float32Array;
+  xhat: Float32Array[];
+  relu: Float32Array[];
+  grads: Float32Array[];
+  dz: Float32Array[];
+  dY: Float32Array[];
+  dAcc: Float32Array;
+  back: Float32Array;
 }
 
-function dense(fanIn: number, fanOut: number, seed: SeedSource, name: string): Dense {
-  const bound = 1 / Math.sqrt(fanIn);
-  return {
-    w: variableFrom(tf.randomUniform([fanIn, fanOut], -bound, bound, 'float32', seed()), `${name}/w`),
-    b: variableFrom(tf.randomUniform([fanOut], -bound, bound, 'float32', seed()), `${name}/b`),
-  };
-}
+export class GeneratorNet {
+  /** Per hidden layer [W, b, γ, β], then [W_out, b_out]. */
+  readonly params: HostParam[] = [];
+  readonly outputDim: number;
+  private tensors: { W: tf.Tensor2D[]; b: tf.Tensor1D[]; WtTrim: (tf.Tensor2D | null)[] } | undefined;
+  private work: Work | undefined;
 
-const uid = (() => {
-  let k = 0;
-  return () => `gan${k++}`;
-})();
-
-export class Generator {
-  private readonly hidden: { fc: Dense; gamma: tf.Variable; beta: tf.Variable }[] = [];
-  private readonly out: Dense;
-  readonly variables: tf.Variable[] = [];
-
-  constructor(inputDim: number, dims: number[], outputDim: number, seed: SeedSource) {
-    const id = uid();
-    let width = inputDim;
-    dims.forEach((h, l) => {
-      const fc = dense(width, h, seed, `${id}/g${l}`);
-      const gamma = variableFrom(tf.ones([h]), `${id}/g${l}/gamma`);
-      const beta = variableFrom(tf.zeros([h]), `${id}/g${l}/beta`);
-      this.hidden.push({ fc, gamma, beta });
-      this.variables.push(fc.w, fc.b, gamma, beta);
-      width += h;
-    });
-    this.out = dense(width, outputDim, seed, `${id}/gout`);
-    this.variables.push(this.out.w, this.out.b);
+  private buffers(rows: number): Work {
+    if (this.work?.rows === rows) return this.work;
+    const f = (n: number) => new Float32Array(n);
+    let width = this.inputDim;
+    const h: Float32Array[] = [];
+    for (const hl of this.dims) h.push(f(rows * (width += hl)));
+    const produced = width - this.inputDim;
+    this.work = {
+      rows,
+      y: this.dims.map((hl) => f(rows * hl)),
+      h,
+      raw: f(rows * this.outputDim),
+      xhat: this.dims.map((hl) => f(rows * hl)),
+      relu: this.dims.map((hl) => f(rows * hl)),
+      grads: this.params.map((p) => f(p.value.length)),
+      dz: this.dims.map((hl) => f(rows * hl)),
+      dY: this.dims.map((hl) => f(rows * hl)),
+      dAcc: f(rows * produced),
+      back: f(rows * produced),
+    };
+    return this.work;
   }
-
-  /** Raw (pre-activation) encoded rows for a batch of inputs. */
-  forward(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => {
-      let h: tf.Tensor2D = x;
-      for (const { fc, gamma, beta } of this.hidden) {
-        const y = tf.add(tf.matMul(h, fc.w), fc.b);
-        const { mean, variance } = tf.moments(y, 0);
-        const bn = tf.add(tf.mul(tf.div(tf.sub(y, mean), tf.sqrt(tf.add(variance, BN_EPS))), gamma), beta);
-        h = tf.concat([tf.relu(bn), h], 1) as tf.Tensor2D;
-      }
-      return tf.add(tf.matMul(h, this.out.w), this.out.b) as tf.Tensor2D;
-    });
-  }
-
-  dispose(): void {
-    for (const v of this.variables) v.dispose();
-  }
-}
-
-export class Critic {
-  private readonly hidden: Dense[] = [];
-  private readonly out: Dense;
-  readonly variables: tf.Variable[] = [];
 
   constructor(
     readonly inputDim: number,
-    dims: number[],
-    readonly pac: number,
-    readonly dropout: number,
-    readonly slope: number,
-    seed: SeedSource,
+    readonly dims: number[],
+    outputDim: number,
+    rng: Rng,
   ) {
-    const id = uid();
-    let width = inputDim * pac;
+    this.outputDim = outputDim;
+    let width = inputDim;
     dims.forEach((h, l) => {
-      const fc = dense(width, h, seed, `${id}/d${l}`);
-      this.hidden.push(fc);
-      this.variables.push(fc.w, fc.b);
-      width = h;
+      const { weight, bias } = linearInit(rng, width, h);
+      this.params.push(
+        { name: `g${l}/w`, shape: [width, h], value: weight },
+        { name: `g${l}/b`, shape: [h], value: bias },
+        { name: `g${l}/gamma`, shape: [h], value: new Float32Array(h).fill(1) },
+        { name: `g${l}/beta`, shape: [h], value: new Float32Array(h) },
+      );
+      width += h;
     });
-    this.out = dense(width, 1, seed, `${id}/dout`);
-    this.variables.push(this.out.w, this.out.b);
+    const { weight, bias } = linearInit(rng, width, outputDim);
+    this.params.push({ name: 'gout/w', shape: [width, outputDim], value: weight }, { name: 'gout/b', shape: [outputDim], value: bias });
   }
 
-  /** Scores (batch/pac × 1); `seed` supplies one dropout seed per hidden layer. */
-  forward(x: tf.Tensor2D, seed: SeedSource): tf.Tensor2D {
-    return tf.tidy(() => {
-      let h: tf.Tensor2D = tf.reshape(x, [x.shape[0] / this.pac, this.inputDim * this.pac]);
-      for (const fc of this.hidden) {
-        const a = leakyReluTwice(tf.add(tf.matMul(h, fc.w), fc.b), this.slope);
-        h = seededDropout(a, this.dropout, seed()) as tf.Tensor2D;
+  private fc(k: number): { w: HostParam; b: HostParam } {
+    const L = this.dims.length;
+    return k < L ? { w: this.params[4 * k], b: this.params[4 * k + 1] } : { w: this.params[4 * L], b: this.params[4 * L + 1] };
+  }
+
+  /** Uploads the host weights (call after every optimizer step). */
+  sync(): void {
+    this.release();
+    const W: tf.Tensor2D[] = [];
+    const b: tf.Tensor1D[] = [];
+    for (let k = 0; k <= this.dims.length; k++) {
+      const { w, b: bias } = this.fc(k);
+      W.push(tf.keep(tf.tensor2d(w.value, w.shape as [number, number])));
+      b.push(tf.keep(tf.tensor1d(bias.value)));
+    }
+    this.tensors = { W, b, WtTrim: W.map(() => null) };
+  }
+
+  private weights() {
+    if (!this.tensors) this.sync();
+    return this.tensors!;
+  }
+
+  /**
+   * Transposed rows of FC layer k that multiply earlier layers' ReLU outputs (its input is
+   * [ReLU_{k−1}, …, ReLU_0, network input]); null for the first layer.
+   */
+  private trimmedTranspose(k: number): tf.Tensor2D | null {
+    const t = this.weights();
+    let produced = 0;
+    for (let l = 0; l < k; l++) produced += this.dims[l];
+    if (produced === 0) return null;
+    if (!t.WtTrim[k]) t.WtTrim[k] = tf.keep(tf.tidy(() => tf.transpose(tf.slice(t.W[k], [0, 0], [produced, -1]))));
+    return t.WtTrim[k];
+  }
+
+  /**
+   * Raw (pre-activation) outputs for `rows` inputs (rows × inputDim, row-major). With `tape`,
+   * also returns what backward() needs; the caller must pass it to backward() or disposeTape().
+   */
+  forward(input: Float32Array, rows: number, tape: true): { raw: Float32Array; tape: GeneratorTape };
+  forward(input: Float32Array, rows: number, tape?: false): { raw: Float32Array };
+  forward(input: Float32Array, rows: number, keep = false): { raw: Float32Array; tape?: GeneratorTape } {
+    const t = this.weights();
+    const work = this.buffers(rows);
+    const tape: GeneratorTape = { rows, inputs: [], xhat: [], invStd: [], relu: [] };
+    let h = input;
+    let width = this.inputDim;
+    for (let l = 0; l < this.dims.length; l++) {
+      const hl = this.dims[l];
+      const hT = tf.tensor2d(h, [rows, width]);
+      const yT = tf.fused.matMul({ a: hT, b: t.W[l], bias: t.b[l] });
+      const y = readFloat32(tf, yT, work.y[l]);
+      yT.dispose();
+      if (keep) tape.inputs.push(hT);
+      else hT.dispose();
+      const gamma = this.params[4 * l + 2].value;
+      const beta = this.params[4 * l + 3].value;
+      // Batch statistics in float64 (one pass: E[y], E[y²]); BN + ReLU as z = a·y + c.
+      const mean = new Float64Array(hl);
+      const sq = new Float64Array(hl);
+      for (let i = 0, k = 0; i < rows; i++)
+        for (let j = 0; j < hl; j++, k++) {
+          const v = y[k];
+          mean[j] += v;
+          sq[j] += v * v;
+        }
+      const invStd = new Float64Array(hl);
+      const scale = new Float64Array(hl);
+      const shift = new Float64Array(hl);
+      for (let j = 0; j < hl; j++) {
+        mean[j] /= rows;
+        invStd[j] = 1 / Math.sqrt(Math.max(sq[j] / rows - mean[j] * mean[j], 0) + BN_EPS);
+        scale[j] = gamma[j] * invStd[j];
+        shift[j] = beta[j] - scale[j] * mean[j];
       }
-      return tf.add(tf.matMul(h, this.out.w), this.out.b) as tf.Tensor2D;
-    });
+      const next = work.h[l];
+      for (let i = 0, k = 0; i < rows; i++) {
+        const o = i * (hl + width);
+        for (let j = 0; j < hl; j++, k++) {
+          const z = scale[j] * y[k] + shift[j];
+          next[o + j] = z > 0 ? z : 0;
+        }
+        next.set(h.subarray(i * width, (i + 1) * width), o + hl);
+      }
+      if (keep) {
+        const xhat = work.xhat[l];
+        const relu = work.relu[l];
+        for (let i = 0, k = 0; i < rows; i++) {
+          const o = i * (hl + width);
+          for (let j = 0; j < hl; j++, k++) {
+            xhat[k] = (y[k] - mean[j]) * invStd[j];
+            relu[k] = next[o + j];
+          }
+        }
+        tape.xhat.push(xhat);
+        tape.invStd.push(invStd);
+        tape.relu.push(relu);
+      }
+      h = next;
+      width += hl;
+    }
+    const L = this.dims.length;
+    const hT = tf.tensor2d(h, [rows, width]);
+    const rawT = tf.fused.matMul({ a: hT, b: t.W[L], bias: t.b[L] });
+    const raw = readFloat32(tf, rawT, work.raw);
+    rawT.dispose();
+    if (keep) {
+      tape.inputs.push(hT);
+      return { raw, tape };
+    }
+    hT.dispose();
+    return { raw };
+  }
+
+  /**
+   * Gradients (aligned with params) of a loss whose gradient with respect to raw is `dRaw`;
+   * releases the tape. The returned arrays are reused by the next call.
+   */
+  backward(tape: GeneratorTape, dRaw: Float32Array): Float32Array[] {
+    const L = this.dims.length;
+    const n = tape.rows;
+    const D = this.outputDim;
+    const work = this.buffers(n);
+    const grads = work.grads;
+    // Columns of the last FC input produced by hidden layers: [ReLU_{L−1}, …, ReLU_0].
+    let produced = 0;
+    for (const h of this.dims) produced += h;
+    const offset = new Int32Array(L); // column of ReLU_l inside that block
+    for (let l = L - 1, o = 0; l >= 0; l--) {
+      offset[l] = o;
+      o += this.dims[l];
+    }
+    try {
+      const dAcc = work.dAcc;
+      tf.tidy(() => {
+        const dT = tf.tensor2d(dRaw, [n, D]);
+        readFloat32(tf, tf.matMul(tf.transpose(tape.inputs[L]), dT), grads[4 * L]);
+        const trim = this.trimmedTranspose(L);
+        if (trim) readFloat32(tf, tf.matMul(dT, trim), dAcc);
+      });
+      columnSums(dRaw, n, D, grads[4 * L + 1]);
+      for (let l = L - 1; l >= 0; l--) {
+        const hl = this.dims[l];
+        const xhat = tape.xhat[l];
+        const relu = tape.relu[l];
+        const inv = tape.invStd[l];
+        const gamma = this.params[4 * l + 2].value;
+        const dGamma = new Float64Array(hl);
+        const dBeta = new Float64Array(hl);
+        const dz = work.dz[l];
+        for (let i = 0; i < n; i++) {
+          const a = i * produced + offset[l];
+          for (let j = 0; j < hl; j++) {
+            const g = relu[i * hl + j] > 0 ? dAcc[a + j] : 0;
+            dz[i * hl + j] = g;
+            dGamma[j] += g * xhat[i * hl + j];
+            dBeta[j] += g;
+          }
+        }
+        // Batch-norm backward through the batch statistics:
+        // dY = (1/σ)·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)), dx̂ = γ·dz (so Σ dx̂ = γΣdz, Σ dx̂x̂ = γ·dγ).
+        const dY = work.dY[l];
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < hl; j++) {
+            const k = i * hl + j;
+            dY[k] = gamma[j] * inv[j] * (dz[k] - dBeta[j] / n - (xhat[k] * dGamma[j]) / n);
+          }
+        grads[4 * l + 2].set(dGamma);
+        grads[4 * l + 3].set(dBeta);
+        columnSums(dY, n, hl, grads[4 * l + 1]);
+        tf.tidy(() => {
+          const dYT = tf.tensor2d(dY, [n, hl]);
+          readFloat32(tf, tf.matMul(tf.transpose(tape.inputs[l]), dYT), grads[4 * l]);
+          const trim = this.trimmedTranspose(l);
+          if (!trim) return;
+          // This layer's input is [ReLU_{l−1}, …, ReLU_0, input]: those blocks sit right after ReLU_l.
+          const w = trim.shape[1];
+          const back = readFloat32(tf, tf.matMul(dYT, trim), work.back.subarray(0, n * w));
+          const from = offset[l] + hl;
+          for (let i = 0; i < n; i++) for (let j = 0; j < w; j++) dAcc[i * produced + from + j] += back[i * w + j];
+        });
+      }
+    } finally {
+      disposeTape(tape);
+    }
+    return grads;
+  }
+
+  private release(): void {
+    if (!this.tensors) return;
+    tf.dispose([...this.tensors.W, ...this.tensors.b, ...this.tensors.WtTrim.filter((x): x is tf.Tensor2D => x !== null)]);
+    this.tensors = undefined;
   }
 
   dispose(): void {
-    for (const v of this.variables) v.dispose();
+    this.release();
   }
 }
 
+export function disposeTape(tape: GeneratorTape): void {
+  tf.dispose(tape.inputs);
+  tape.inputs = [];
+}
+
+function columnSums(x: Float32Array, rows: number, cols: number, out: Float32Array): Float32Array {
+  const s = new Float64Array(cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) s[j] += x[i * cols + j];
+  out.set(s);
+  return out;
+}
+
 /** Total parameter bytes (float32). */
-export function parameterBytes(vars: tf.Variable[]): number {
-  return vars.reduce((s, v) => s + v.size * 4, 0);
+export function parameterBytes(params: HostParam[]): number {
+  return params.reduce((s, p) => s + p.value.length * 4, 0);
 }

@@ -2,13 +2,16 @@
  * CTGAN's output layer (Xu et al. 2019, §4.4): the generator's raw outputs are split along the
  * encoder's blocks; a continuous column's scalar α gets tanh (the encoder keeps α in (−1, 1)),
  * its mode indicator and every discrete one-hot get Gumbel-softmax (Jang et al. 2017) with
- * temperature τ (0.2 in the paper): softmax((logits + g)/τ), g = −log(−log U), U ~ U(0, 1) seeded.
- A continuous block's missing slot belongs to its one-hot part (the encoder treats "missing" as
- * one more mode), so it shares the mode softmax. Also the generator's conditional loss:
- * cross-entropy of the conditioned discrete block's logits against the condition, averaged over
- * the batch (rows whose condition names another block contribute zero through the one-hot mask).
+ * temperature τ (0.2 in the paper): softmax((logits + g)/τ), g standard Gumbel noise supplied by
+ * the caller (drawn on the host from the seeded Rng). A continuous block's missing slot belongs to
+ * its one-hot part (the encoder treats "missing" as one more mode), so it shares the mode softmax.
+ * Also the generator's conditional loss: cross-entropy of the conditioned discrete block's logits
+ * against the condition, averaged over the batch (rows whose condition names another block
+ * contribute zero through the one-hot mask).
+ *
+ * All of it is computed on the host in typed arrays, forward and backward, as one pass per row:
+ * on the wasm backend the per-segment slices, softmaxes and the concat cost a kernel each.
  */
-import * as tf from '@tensorflow/tfjs';
 
 /** The parts of an encoder block the output layer needs (structurally an EncoderBlock). */
 export interface BlockLayout {
@@ -41,32 +44,82 @@ export function outputSegments(blocks: BlockLayout[]): Segment[] {
   return out;
 }
 
-/** Applies the per-segment activations to raw generator output (batch × width). */
-export function activateOutput(raw: tf.Tensor2D, segments: Segment[], tau: number, seed: number): tf.Tensor2D {
-  return tf.tidy(() => {
-    const [batch, width] = raw.shape;
-    const u = tf.randomUniform([batch, width], 1e-10, 1, 'float32', seed);
-    const gumbel = tf.neg(tf.log(tf.neg(tf.log(u))));
-    const parts = segments.map((s) => {
-      const x = tf.slice(raw, [0, s.start], [batch, s.width]);
-      if (s.act === 'tanh') return tf.tanh(x);
-      const g = tf.slice(gumbel, [0, s.start], [batch, s.width]);
-      return tf.softmax(tf.div(tf.add(x, g), tau));
-    });
-    return (parts.length === 1 ? parts[0] : tf.concat(parts, 1)) as tf.Tensor2D;
-  });
+/**
+ * out ← activations of raw (rows × width, row-major); gumbel has the same layout (entries of tanh
+ * columns are ignored).
+ */
+export function activateOutput(raw: Float32Array, rows: number, width: number, segments: Segment[], tau: number, gumbel: Float32Array, out: Float32Array): Float32Array {
+  for (let i = 0; i < rows; i++) {
+    const row = i * width;
+    for (const s of segments) {
+      const o = row + s.start;
+      if (s.act === 'tanh') {
+        out[o] = Math.tanh(raw[o]);
+        continue;
+      }
+      let max = -Infinity;
+      for (let k = 0; k < s.width; k++) {
+        const v = (raw[o + k] + gumbel[o + k]) / tau;
+        out[o + k] = v;
+        if (v > max) max = v;
+      }
+      let sum = 0;
+      for (let k = 0; k < s.width; k++) sum += out[o + k] = Math.exp(out[o + k] - max);
+      for (let k = 0; k < s.width; k++) out[o + k] /= sum;
+    }
+  }
+  return out;
 }
 
 /**
- * Conditional loss: −(1/batch) Σ_rows Σ_blocks cond_block · logSoftmax(raw_block). `discrete`
- * lists the discrete blocks in condition-vector order; `cond` is batch × Σ widths.
+ * dRaw ← ∂loss/∂raw given ∂loss/∂out and the activations `out` from activateOutput:
+ * tanh′ = 1 − t²; softmax with temperature: s ⊙ (dOut − ⟨s, dOut⟩)/τ per segment.
  */
-export function conditionLoss(raw: tf.Tensor2D, discrete: { start: number; width: number }[], cond: tf.Tensor2D): tf.Scalar {
-  return tf.tidy(() => {
-    const batch = raw.shape[0];
-    if (discrete.length === 0) return tf.scalar(0);
-    const logp = discrete.map((b) => tf.logSoftmax(tf.slice(raw, [0, b.start], [batch, b.width])));
-    const all = logp.length === 1 ? logp[0] : tf.concat(logp, 1);
-    return tf.div(tf.neg(tf.sum(tf.mul(all, cond))), batch) as tf.Scalar;
-  });
+export function activateOutputBackward(out: Float32Array, dOut: Float32Array, rows: number, width: number, segments: Segment[], tau: number, dRaw: Float32Array): Float32Array {
+  for (let i = 0; i < rows; i++) {
+    const row = i * width;
+    for (const s of segments) {
+      const o = row + s.start;
+      if (s.act === 'tanh') {
+        dRaw[o] = dOut[o] * (1 - out[o] * out[o]);
+        continue;
+      }
+      let dot = 0;
+      for (let k = 0; k < s.width; k++) dot += out[o + k] * dOut[o + k];
+      for (let k = 0; k < s.width; k++) dRaw[o + k] = (out[o + k] * (dOut[o + k] - dot)) / tau;
+    }
+  }
+  return dRaw;
+}
+
+/**
+ * Conditional loss −(1/rows) Σ_rows Σ_blocks cond_block · logSoftmax(raw_block). `discrete` lists
+ * the discrete blocks in condition-vector order; `cond` is rows × Σ widths. When `dRaw` is given
+ * the loss's gradient ((Σcond)·softmax − cond)/rows is added to it.
+ */
+export function conditionLoss(raw: Float32Array, rows: number, width: number, discrete: { start: number; width: number }[], cond: Float32Array, dRaw?: Float32Array): number {
+  let condDim = 0;
+  for (const b of discrete) condDim += b.width;
+  let total = 0;
+  for (let i = 0; i < rows; i++) {
+    let c = i * condDim;
+    for (const b of discrete) {
+      let mass = 0;
+      for (let k = 0; k < b.width; k++) mass += cond[c + k];
+      if (mass !== 0) {
+        const o = i * width + b.start;
+        let max = -Infinity;
+        for (let k = 0; k < b.width; k++) if (raw[o + k] > max) max = raw[o + k];
+        let sum = 0;
+        for (let k = 0; k < b.width; k++) sum += Math.exp(raw[o + k] - max);
+        const lse = max + Math.log(sum);
+        for (let k = 0; k < b.width; k++) {
+          total += cond[c + k] * (lse - raw[o + k]);
+          if (dRaw) dRaw[o + k] += (mass * (Math.exp(raw[o + k] - lse)) - cond[c + k]) / rows;
+        }
+      }
+      c += b.width;
+    }
+  }
+  return total / rows;
 }

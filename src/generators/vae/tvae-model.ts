@@ -15,7 +15,7 @@ import type { Rng } from '../../core/rng.js';
 import { type EncoderBlock, oneHotSpan } from '../../encode/tabular-encoder.js';
 import { type Span, blockCrossEntropy } from '../../tensor/block-cross-entropy.js';
 import { linearInit } from '../../tensor/init.js';
-import { dense, matMulFast } from '../../tensor/matmul.js';
+import { dense, denseReluOnData, matMulFast } from '../../tensor/matmul.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
@@ -147,7 +147,10 @@ export function tvaeLoss(
   lossFactor: number,
 ): TF.Scalar {
   const b = x.shape[0];
-  const h = mlp(tf, x, n.encoder, true);
+  // The first encoder layer reads the data rows: no gradient with respect to them is needed.
+  const h = n.encoder.length
+    ? mlp(tf, denseReluOnData(tf, x, n.encoder[0].w as TF.Tensor2D, n.encoder[0].b as TF.Tensor1D), n.encoder.slice(1), true)
+    : x;
   const mu = dense(tf, h, n.mu.w as TF.Tensor2D, n.mu.b as TF.Tensor1D, false);
   const logvar = dense(tf, h, n.logvar.w as TF.Tensor2D, n.logvar.b as TF.Tensor1D, false);
   const z = tf.add(tf.mul(eps, tf.exp(tf.mul(logvar, 0.5))), mu) as TF.Tensor2D;

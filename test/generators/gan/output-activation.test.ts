@@ -1,11 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { activateOutput, conditionLoss, outputSegments } from '../../../src/generators/gan/output-activation.js';
-import { initBackend } from '../../../src/tensor/backend.js';
-
-beforeAll(async () => {
-  await initBackend();
-});
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../../src/core/rng.js';
+import { activateOutput, activateOutputBackward, conditionLoss, outputSegments } from '../../../src/generators/gan/output-activation.js';
+import { fillGumbel, fillStandardNormal } from '../../../src/tensor/noise.js';
 
 // Continuous block (α, 2 modes, missing slot) at 0..3, discrete block of 3 at 4..6.
 const blocks = [
@@ -22,32 +18,54 @@ describe('CTGAN output layer', () => {
     ]);
   });
 
-  it('applies tanh and Gumbel-softmax: one-hot parts sum to 1, reproducible from the seed', () => {
-    const raw = tf.randomNormal([50, 7], 0, 2, 'float32', 1) as tf.Tensor2D;
+  it('applies tanh and Gumbel-softmax (hand-computed), one-hot parts sum to 1, reproducible from the noise seed', () => {
+    const n = 50;
+    const rng = new Rng(1);
+    const raw = fillStandardNormal(rng, new Float32Array(n * 7)).map((v) => 2 * v);
     const segs = outputSegments(blocks);
-    const a = activateOutput(raw, segs, 0.2, 5).arraySync() as number[][];
-    const b = activateOutput(raw, segs, 0.2, 5).arraySync() as number[][];
-    expect(a).toEqual(b);
-    const r = raw.arraySync() as number[][];
-    for (let i = 0; i < 50; i++) {
-      expect(a[i][0]).toBeCloseTo(Math.tanh(r[i][0]), 5);
-      expect(a[i][1] + a[i][2] + a[i][3]).toBeCloseTo(1, 5);
-      expect(a[i][4] + a[i][5] + a[i][6]).toBeCloseTo(1, 5);
+    const g1 = fillGumbel(new Rng(5), new Float32Array(n * 7));
+    const g2 = fillGumbel(new Rng(5), new Float32Array(n * 7));
+    expect(Array.from(g1)).toEqual(Array.from(g2));
+    const a = activateOutput(raw, n, 7, segs, 0.2, g1, new Float32Array(n * 7));
+    for (let i = 0; i < n; i++) {
+      const r = i * 7;
+      expect(a[r]).toBeCloseTo(Math.tanh(raw[r]), 6);
+      const e = [1, 2, 3].map((k) => Math.exp((raw[r + k] + g1[r + k]) / 0.2 - 40));
+      const z = e.reduce((s, v) => s + v, 0);
+      [1, 2, 3].forEach((k, j) => expect(a[r + k]).toBeCloseTo(e[j] / z, 5));
+      expect(a[r + 1] + a[r + 2] + a[r + 3]).toBeCloseTo(1, 5);
+      expect(a[r + 4] + a[r + 5] + a[r + 6]).toBeCloseTo(1, 5);
     }
   });
 
-  it('conditional loss is the batch-mean cross-entropy of the conditioned block (hand-computed)', () => {
+  it('backward pass matches finite differences of a linear read-out', () => {
+    const n = 3;
+    const segs = outputSegments(blocks);
+    const rng = new Rng(2);
+    const raw = fillStandardNormal(rng, new Float32Array(n * 7));
+    const gumbel = fillGumbel(rng, new Float32Array(n * 7));
+    const weights = fillStandardNormal(rng, new Float32Array(n * 7));
+    const tau = 0.7;
+    const f = (x: Float32Array) => activateOutput(x, n, 7, segs, tau, gumbel, new Float32Array(n * 7)).reduce((s, v, i) => s + v * weights[i], 0);
+    const out = activateOutput(raw, n, 7, segs, tau, gumbel, new Float32Array(n * 7));
+    const d = activateOutputBackward(out, weights, n, 7, segs, tau, new Float32Array(n * 7));
+    for (let i = 0; i < n * 7; i++) {
+      const up = raw.slice();
+      const dn = raw.slice();
+      up[i] += 1e-2;
+      dn[i] -= 1e-2;
+      expect(d[i]).toBeCloseTo((f(up) - f(dn)) / 2e-2, 2);
+    }
+  });
+
+  it('conditional loss is the batch-mean cross-entropy of the conditioned block (hand-computed), with its gradient', () => {
     // Row 0 conditions category 2 of the discrete block; row 1 conditions nothing in it.
-    const raw = tf.tensor2d([
-      [0, 0, 0, 0, 1, 2, 3],
-      [0, 0, 0, 0, 5, 0, 0],
-    ]);
-    const cond = tf.tensor2d([
-      [0, 0, 1],
-      [0, 0, 0],
-    ]);
+    const raw = new Float32Array([0, 0, 0, 0, 1, 2, 3, 0, 0, 0, 0, 5, 0, 0]);
+    const cond = new Float32Array([0, 0, 1, 0, 0, 0]);
     const lse = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
-    const expected = (lse - 3) / 2;
-    expect(conditionLoss(raw, [{ start: 4, width: 3 }], cond).dataSync()[0]).toBeCloseTo(expected, 5);
+    const dRaw = new Float32Array(14);
+    expect(conditionLoss(raw, 2, 7, [{ start: 4, width: 3 }], cond, dRaw)).toBeCloseTo((lse - 3) / 2, 6);
+    [1, 2, 3].forEach((v, k) => expect(dRaw[4 + k]).toBeCloseTo((Math.exp(v - lse) - (k === 2 ? 1 : 0)) / 2, 6));
+    expect(Array.from(dRaw.subarray(7))).toEqual(new Array(7).fill(0));
   });
 });

@@ -4,7 +4,10 @@ import { Rng } from '../../../src/core/rng.js';
 import { blockCrossEntropy } from '../../../src/tensor/block-cross-entropy.js';
 import { initBackend } from '../../../src/tensor/backend.js';
 import { linearInit } from '../../../src/tensor/init.js';
-import { dense, matMulFast } from '../../../src/tensor/matmul.js';
+import { dense, denseReluOnData, matMulFast } from '../../../src/tensor/matmul.js';
+import { HostAdam } from '../../../src/tensor/adam.js';
+import { fillDropoutMask, fillGumbel, fillStandardNormal } from '../../../src/tensor/noise.js';
+import { readFloat32 } from '../../../src/tensor/readback.js';
 
 function randn(rng: Rng, n: number): Float32Array {
   return Float32Array.from({ length: n }, () => rng.normal());
@@ -89,5 +92,48 @@ describe('tensor ops for the deep generators', () => {
     expect(Math.max(...a.weight.map(Math.abs))).toBeLessThanOrEqual(0.25);
     expect(Math.max(...a.weight.map(Math.abs))).toBeGreaterThan(0.2);
     expect(linearInit(new Rng(3), 16, 8).weight).toEqual(a.weight);
+  });
+
+  it('denseReluOnData has dense’s value and weight gradients; readFloat32 equals dataSync', () => {
+    const rng = new Rng(4);
+    const x = tf.tensor2d(randn(rng, 6 * 5), [6, 5]);
+    const w = tf.tensor2d(randn(rng, 5 * 4), [5, 4]);
+    const b = tf.tensor1d(randn(rng, 4));
+    const r = tf.tensor2d(randn(rng, 6 * 4), [6, 4]);
+    const g1 = tf.grads((ww, bb) => tf.sum(tf.mul(denseReluOnData(tf, x, ww as tf.Tensor2D, bb as tf.Tensor1D), r)))([w, b]);
+    const g2 = tf.grads((ww, bb) => tf.sum(tf.mul(dense(tf, x, ww as tf.Tensor2D, bb as tf.Tensor1D, true), r)))([w, b]);
+    for (let i = 0; i < 2; i++) close(g1[i].dataSync(), g2[i].dataSync(), 1e-6);
+    const y = tf.matMul(x, w);
+    expect(Array.from(readFloat32(tf, y, new Float32Array(24)))).toEqual(Array.from(y.dataSync()));
+  });
+
+  it('HostAdam matches tf.train.adam with the L2 term added to the gradient', () => {
+    const rng = new Rng(5);
+    const init = randn(rng, 12);
+    const host = { name: 'p', shape: [12], value: init.slice() };
+    const opt = new HostAdam([host], 0.01, 0.5, 0.9, 1e-8, 1e-3);
+    const v = tf.variable(tf.tensor1d(init));
+    const ref = tf.train.adam(0.01, 0.5, 0.9, 1e-8);
+    for (let t = 0; t < 5; t++) {
+      const g = randn(rng, 12);
+      opt.step([g]);
+      ref.applyGradients([{ name: v.name, tensor: tf.add(tf.tensor1d(g), tf.mul(v, 1e-3)) }]);
+    }
+    close(host.value, v.dataSync(), 1e-6);
+  });
+
+  it('host noise: Gumbel mean ≈ Euler–Mascheroni, normals standard, dropout keeps 1 − rate scaled by 1/(1 − rate)', () => {
+    const n = 100_000;
+    const g = fillGumbel(new Rng(6), new Float32Array(n));
+    const z = fillStandardNormal(new Rng(7), new Float32Array(n + 1));
+    const m = fillDropoutMask(new Rng(8), new Float32Array(n), 0.5);
+    const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / a.length;
+    // sd of the means: Gumbel π/√6/√n ≈ 0.004, normal 0.003, mask 0.003; tolerances ≥ 5 sd.
+    expect(Math.abs(mean(g) - 0.5772)).toBeLessThan(0.02);
+    expect(Math.abs(mean(z))).toBeLessThan(0.015);
+    expect(Math.abs(mean(z.map((v) => v * v)) - 1)).toBeLessThan(0.03);
+    expect(new Set(m)).toEqual(new Set([0, 2]));
+    expect(Math.abs(mean(m) - 1)).toBeLessThan(0.015);
+    expect(Array.from(fillGumbel(new Rng(6), new Float32Array(10)))).toEqual(Array.from(g.subarray(0, 10)));
   });
 });

@@ -1,0 +1,66 @@
+/**
+ * CTGAN's generator loss (Xu et al. 2019, §4.2–4.4) and its gradient with respect to the
+ * generator's parameters:
+ *   L_G = −mean_packs D(G(z, c) ⊕ c) + (1/n) Σ_rows CE(conditioned block of G's logits, c),
+ * where G's raw output passes through tanh / Gumbel-softmax (output-activation.ts) before the
+ * critic and the cross-entropy reads the raw logits. The critic's input gradient comes in closed
+ * form from critic.ts; only the generator's own parameters are differentiated.
+ */
+import type { Critic } from './critic.js';
+import type { GeneratorNet } from './networks.js';
+import { disposeTape } from './networks.js';
+import { type Segment, activateOutput, activateOutputBackward, conditionLoss } from './output-activation.js';
+
+export interface OutputLayout {
+  /** Encoded width. */
+  dim: number;
+  condDim: number;
+  segments: Segment[];
+  /** Discrete blocks in condition-vector order. */
+  discrete: { start: number; width: number }[];
+  tau: number;
+}
+
+/**
+ * input: rows × (embedding + condDim) generator inputs; cond: rows × condDim; gumbel: rows × dim
+ * noise; masks: the critic's dropout masks for rows/pac packs. `fake` (rows × dim) receives the
+ * activated rows.
+ */
+export function generatorLoss(
+  generator: GeneratorNet,
+  critic: Critic,
+  input: Float32Array,
+  rows: number,
+  cond: Float32Array,
+  gumbel: Float32Array,
+  masks: Float32Array[],
+  layout: OutputLayout,
+  fake = new Float32Array(rows * layout.dim),
+): { loss: number; grads: Float32Array[] } {
+  const { dim: D, condDim: C, segments, discrete, tau } = layout;
+  const W = D + C;
+  const P = rows / critic.pac;
+  const { raw, tape } = generator.forward(input, rows, true);
+  const dRaw = new Float32Array(rows * D);
+  let loss: number;
+  try {
+    activateOutput(raw, rows, D, segments, tau, gumbel, fake);
+    const x = new Float32Array(rows * W);
+    for (let i = 0; i < rows; i++) {
+      x.set(fake.subarray(i * D, (i + 1) * D), i * W);
+      if (C) x.set(cond.subarray(i * C, (i + 1) * C), i * W + D);
+    }
+    const { scores, grad } = critic.scoresAndInputGradient(x, P, masks);
+    let mean = 0;
+    for (let p = 0; p < P; p++) mean += scores[p];
+    // ∂(−mean score)/∂fake: −1/P times each pack's input gradient, condition columns dropped.
+    const dFake = new Float32Array(rows * D);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < D; j++) dFake[i * D + j] = -grad[i * W + j] / P;
+    activateOutputBackward(fake, dFake, rows, D, segments, tau, dRaw);
+    loss = -mean / P + conditionLoss(raw, rows, D, discrete, cond, dRaw);
+  } catch (err) {
+    disposeTape(tape);
+    throw err;
+  }
+  return { loss, grads: generator.backward(tape, dRaw) };
+}
