@@ -7,6 +7,7 @@ import { gaussianCopula } from './copula/gaussian-copula.js';
 import { copulagan } from './gan/copulagan.js';
 import { ctgan } from './gan/ctgan.js';
 import { llmEndpoint } from './llm/llm-endpoint.js';
+import { medgan } from './medgan/medgan.js';
 import type { Generator } from './types.js';
 import { tvae } from './vae/tvae.js';
 
@@ -19,3 +20,4 @@ generators.register(llmEndpoint);
 generators.register(tvae);
 generators.register(ctgan);
 generators.register(copulagan);
+generators.register(medgan);

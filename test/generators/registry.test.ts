@@ -17,6 +17,7 @@ describe('generator registry', () => {
       ['tvae', 'vae'],
       ['ctgan', 'gan'],
       ['copulagan', 'gan'],
+      ['medgan', 'gan'],
     ]);
     expect(() => generators.get('no-such-generator')).toThrow(SynthbenchError);
   });
