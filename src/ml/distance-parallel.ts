@@ -32,25 +32,31 @@ export interface WorkerEntry {
 }
 
 /**
- * How the worker entry is loaded from here, or undefined when it cannot be. A .ts entry needs
- * tsx's loader inside the worker; `--import tsx` in execArgv is not honoured for workers started
- * from vitest's own threads, so a tiny data: URL module registers tsx's ESM hooks and then imports
- * the entry.
+ * How a worker module beside `fromUrl` is loaded, or undefined when it cannot be: `stem` names the
+ * module without extension ('./distance-worker'); the .ts file is used when `fromUrl` is itself a
+ * .ts source (vitest/tsx), the compiled .js otherwise. A .ts entry needs tsx's loader inside the
+ * worker; `--import tsx` in execArgv is not honoured for workers started from vitest's own
+ * threads, so a tiny data: URL module registers tsx's ESM hooks and then imports the entry.
+ * Shared by every worker-thread user outside the runner (nearest distances, shadow modelling).
  */
-export function distanceWorkerEntry(): WorkerEntry | undefined {
-  const here = import.meta.url;
-  const ts = here.endsWith('.ts');
-  const url = new URL(ts ? './distance-worker.ts' : './distance-worker.js', here);
+export function workerModuleEntry(fromUrl: string, stem: string): WorkerEntry | undefined {
+  const ts = fromUrl.endsWith('.ts');
+  const url = new URL(`${stem}${ts ? '.ts' : '.js'}`, fromUrl);
   if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
   if (!ts) return { url, spec: url };
   let api: string;
   try {
-    api = pathToFileURL(createRequire(here).resolve('tsx/esm/api')).href.replace(/index\.cjs$/, 'index.mjs');
+    api = pathToFileURL(createRequire(fromUrl).resolve('tsx/esm/api')).href.replace(/index\.cjs$/, 'index.mjs');
   } catch {
     return undefined;
   }
   const code = `import { register } from ${JSON.stringify(api)}; register(); await import(${JSON.stringify(url.href)});`;
   return { url, spec: new URL(`data:text/javascript,${encodeURIComponent(code)}`) };
+}
+
+/** The entry of ./distance-worker, or undefined when it cannot be loaded. */
+export function distanceWorkerEntry(): WorkerEntry | undefined {
+  return workerModuleEntry(import.meta.url, './distance-worker');
 }
 
 function shared(points: EncodedPoints): EncodedPoints {

@@ -16,7 +16,8 @@
  * information leaks into the geometry. A zero or undefined scale is replaced by 1 (as
  * scikit-learn's scalers do).
  *
- * nearestDistances is exact and picks one of three searches per call (NearestOptions.strategy):
+ * nearestDistances (and nearestNeighbours, which also returns the pool rows, ties to the lowest
+ * index) is exact and picks one of three searches per call (NearestOptions.strategy):
  * a category prefix tree with numeric bounding boxes, a scan of the pool sorted on its dominant
  * numeric column, or a tiled brute-force scan; all sum each distance in the same column order, so
  * the results are bit-identical whichever runs.
@@ -250,6 +251,70 @@ export function nearestDistances(queries: EncodedPoints, pool: EncodedPoints, op
   return out;
 }
 
+export interface NearestNeighbours {
+  /** Pool row of each of the k nearest, row-major n × k, nearest first; −1 where the pool has fewer than k rows. */
+  index: Int32Array;
+  /** Their distances (as nearestDistances returns them; Infinity with index −1). */
+  distance: Float64Array;
+}
+
+/**
+ * For every query row, its k nearest pool rows and their distances, exactly, with the same
+ * searches as nearestDistances (so the distances are bit-identical to it). Ties: rows are ordered
+ * by (distance before the final square root of L2, pool index), so among equally distant rows the
+ * lowest pool index comes first and the k-th place goes to the lowest index that ties for it;
+ * exactly what a plain scan in pool order that keeps only strict improvements returns. To break
+ * ties at random instead, shuffle the pool first (attacks/inference/common.ts does).
+ */
+export function nearestNeighbours(queries: EncodedPoints, pool: EncodedPoints, opts: NearestOptions = {}): NearestNeighbours {
+  const k = opts.k ?? 1;
+  if (!(Number.isInteger(k) && k >= 1)) throw new Error(`nearestNeighbours: k must be a positive integer, got ${k}`);
+  const chunk = Math.max(1, opts.chunkRows ?? 1024);
+  if (!sameGeometry(queries.encoding, pool.encoding)) throw new Error('nearestNeighbours: queries and pool were encoded with different fitted geometries');
+  if (opts.excludeSelf && queries.n !== pool.n) throw new Error('nearestNeighbours: excludeSelf needs the queries to be the pool');
+  const distance = new Float64Array(queries.n * k);
+  const index = new Int32Array(queries.n * k);
+  const search = buildSearchIndex(queries, pool, k, opts.excludeSelf === true, opts.strategy ?? 'auto');
+  for (let start = 0; start < queries.n; start += chunk) {
+    throwIfAborted(opts.signal);
+    scanRange(queries, pool, search, start, Math.min(queries.n, start + chunk), k, opts.excludeSelf === true, distance, index);
+  }
+  return { index, distance };
+}
+
+/** Marks an unused slot of an index list; sorts after every real row, reported as −1. */
+const NO_ROW = 0x7fffffff;
+
+/**
+ * Inserts (d, r) into the ascending k-best list at out[bk …] (k is small; a shift is cheaper than
+ * a heap). With an index list the order is (distance, index): a tie goes after lower indices.
+ * The caller has checked that (d, r) beats the current k-th entry.
+ */
+function insertBest(out: Float64Array, idx: Int32Array | undefined, bk: number, k: number, d: number, r: number): void {
+  let pos = k - 1;
+  if (idx === undefined) {
+    while (pos > 0 && out[bk + pos - 1] > d) {
+      out[bk + pos] = out[bk + pos - 1];
+      pos--;
+    }
+    out[bk + pos] = d;
+    return;
+  }
+  while (pos > 0 && (out[bk + pos - 1] > d || (out[bk + pos - 1] === d && idx[bk + pos - 1] > r))) {
+    out[bk + pos] = out[bk + pos - 1];
+    idx[bk + pos] = idx[bk + pos - 1];
+    pos--;
+  }
+  out[bk + pos] = d;
+  idx[bk + pos] = r;
+}
+
+/** After a scan of out[from, to): square roots for L2 (sums were kept squared), −1 for unused index slots. */
+function finishLists(out: Float64Array, idx: Int32Array | undefined, from: number, to: number, squared: boolean): void {
+  if (squared) for (let i = from; i < to; i++) out[i] = Math.sqrt(out[i]);
+  if (idx) for (let i = from; i < to; i++) if (idx[i] === NO_ROW) idx[i] = -1;
+}
+
 type SearchIndex = { kind: 'trie'; trie: CategoryTrie } | { kind: 'projection'; proj: ProjectionIndex } | { kind: 'scan' };
 
 /** Queries the 'auto' strategy tries both searches on before choosing. */
@@ -280,10 +345,10 @@ function buildSearchIndex(queries: EncodedPoints, pool: EncodedPoints, k: number
 }
 
 /** Scan queries [q0, q1) with the chosen search; returns its work count (rows compared + nodes visited). */
-function scanRange(queries: EncodedPoints, pool: EncodedPoints, index: SearchIndex, q0: number, q1: number, k: number, excludeSelf: boolean, out: Float64Array): number {
-  if (index.kind === 'trie') return trieScan(queries, pool, index.trie, q0, q1, k, excludeSelf, out);
-  if (index.kind === 'projection') return projectionScan(queries, pool, index.proj, q0, q1, k, excludeSelf, out);
-  scanBlock(queries, pool, q0, q1, k, excludeSelf, out);
+function scanRange(queries: EncodedPoints, pool: EncodedPoints, index: SearchIndex, q0: number, q1: number, k: number, excludeSelf: boolean, out: Float64Array, idx?: Int32Array): number {
+  if (index.kind === 'trie') return trieScan(queries, pool, index.trie, q0, q1, k, excludeSelf, out, idx);
+  if (index.kind === 'projection') return projectionScan(queries, pool, index.proj, q0, q1, k, excludeSelf, out, Infinity, idx);
+  scanBlock(queries, pool, q0, q1, k, excludeSelf, out, idx);
   return (q1 - q0) * pool.n;
 }
 
@@ -349,7 +414,7 @@ function buildProjectionIndex(pool: EncodedPoints): ProjectionIndex {
  * compared in full. `maxWork` lets the strategy pilot give up early (the output is then partial). Each compared row's distance is summed in the canonical order, with the
  * partial-distance exit, bit-identical to pairDistance.
  */
-function projectionScan(queries: EncodedPoints, pool: EncodedPoints, proj: ProjectionIndex, q0: number, q1: number, k: number, excludeSelf: boolean, out: Float64Array, maxWork = Infinity): number {
+function projectionScan(queries: EncodedPoints, pool: EncodedPoints, proj: ProjectionIndex, q0: number, q1: number, k: number, excludeSelf: boolean, out: Float64Array, maxWork = Infinity, idx?: Int32Array): number {
   const e = queries.encoding;
   const dNum = queries.dNum;
   const dCat = queries.dCat;
@@ -397,13 +462,8 @@ function projectionScan(queries: EncodedPoints, pool: EncodedPoints, proj: Proje
         if (d > bound) return;
       }
     }
-    if (d >= bound) return;
-    let pos = k - 1;
-    while (pos > 0 && out[bk + pos - 1] > d) {
-      out[bk + pos] = out[bk + pos - 1];
-      pos--;
-    }
-    out[bk + pos] = d;
+    if (d > bound || (d === bound && (idx === undefined || r >= idx[bk + k - 1]))) return;
+    insertBest(out, idx, bk, k, d, r);
   };
   // The sort column's term for a gap, computed exactly as in the row sum.
   const term = (gap: number) => (mode === 0 ? ws * (gap < 1 ? gap : 1) : mode === 1 ? ws * gap : ws * (gap * gap));
@@ -413,6 +473,7 @@ function projectionScan(queries: EncodedPoints, pool: EncodedPoints, proj: Proje
     qc = q * dCat;
     bk = q * k;
     out.fill(Infinity, bk, bk + k);
+    if (idx) idx.fill(NO_ROW, bk, bk + k);
     const x = qNum[qn + column];
     if (!Number.isFinite(x)) {
       for (let r = 0; r < pool.n; r++) compare(r);
@@ -434,15 +495,15 @@ function projectionScan(queries: EncodedPoints, pool: EncodedPoints, proj: Proje
       const tUp = up < nv ? term(values[up] - x) : Infinity;
       const bound = out[bk + k - 1];
       if (tDown <= tUp) {
-        if (tDown >= bound) break;
+        if (tDown > bound || (tDown === bound && idx === undefined)) break;
         compare(order[down--]);
       } else {
-        if (tUp >= bound) break;
+        if (tUp > bound || (tUp === bound && idx === undefined)) break;
         compare(order[up++]);
       }
     }
   }
-  if (mode === 2) for (let i = q0 * k; i < q1 * k; i++) out[i] = Math.sqrt(out[i]);
+  finishLists(out, idx, q0 * k, q1 * k, mode === 2);
   return work;
 }
 
@@ -582,7 +643,7 @@ function buildCategoryTrie(pool: EncodedPoints): CategoryTrie {
  * the numeric partial-distance exit, and surviving distances are summed in the canonical order
  * (numeric columns, then mismatched coded columns), bit-identical to pairDistance.
  */
-function trieScan(queries: EncodedPoints, pool: EncodedPoints, trie: CategoryTrie, q0: number, q1: number, k: number, excludeSelf: boolean, out: Float64Array): number {
+function trieScan(queries: EncodedPoints, pool: EncodedPoints, trie: CategoryTrie, q0: number, q1: number, k: number, excludeSelf: boolean, out: Float64Array, idx?: Int32Array): number {
   const e = queries.encoding;
   const dNum = queries.dNum;
   const dCat = queries.dCat;
@@ -634,13 +695,8 @@ function trieScan(queries: EncodedPoints, pool: EncodedPoints, trie: CategoryTri
           }
         }
       }
-      if (d >= bound) continue;
-      let pos = k - 1;
-      while (pos > 0 && out[bk + pos - 1] > d) {
-        out[bk + pos] = out[bk + pos - 1];
-        pos--;
-      }
-      out[bk + pos] = d;
+      if (d > bound || (d === bound && (idx === undefined || r >= idx[bk + k - 1]))) continue;
+      insertBest(out, idx, bk, k, d, r);
       bound = out[bk + k - 1];
     }
   };
@@ -681,19 +737,31 @@ function trieScan(queries: EncodedPoints, pool: EncodedPoints, trie: CategoryTri
     qc = q * dCat;
     bk = q * k;
     out.fill(Infinity, bk, bk + k);
+    if (idx) idx.fill(NO_ROW, bk, bk + k);
     bound = Infinity;
     visit(0, 0);
   }
-  if (mode === 2) for (let i = q0 * k; i < q1 * k; i++) out[i] = Math.sqrt(out[i]);
+  finishLists(out, idx, q0 * k, q1 * k, mode === 2);
   return work;
 }
 
 /**
- * The scan behind nearestDistances for queries [q0, q1) only, writing out[q·k …]; used by the
- * worker-thread path (./distance-parallel.ts) so every thread runs the same code.
+ * The scan behind nearestDistances for queries [q0, q1) only, writing out[q·k …] (and, given
+ * `outIndex`, the rows as nearestNeighbours does); used by the worker-thread path
+ * (./distance-parallel.ts) so every thread runs the same code.
  */
-export function nearestDistancesRange(queries: EncodedPoints, pool: EncodedPoints, q0: number, q1: number, k: number, excludeSelf: boolean, out: Float64Array, strategy: NearestStrategy = 'auto'): void {
-  scanRange(queries, pool, buildSearchIndex(queries, pool, k, excludeSelf, strategy), q0, q1, k, excludeSelf, out);
+export function nearestDistancesRange(
+  queries: EncodedPoints,
+  pool: EncodedPoints,
+  q0: number,
+  q1: number,
+  k: number,
+  excludeSelf: boolean,
+  out: Float64Array,
+  strategy: NearestStrategy = 'auto',
+  outIndex?: Int32Array,
+): void {
+  scanRange(queries, pool, buildSearchIndex(queries, pool, k, excludeSelf, strategy), q0, q1, k, excludeSelf, out, outIndex);
 }
 
 /** Pool rows per tile: a tile's codes and numerics stay in cache while a block of queries scans it. */
@@ -710,7 +778,7 @@ const POOL_TILE = 2048;
  * Surviving rows get their distance summed in the canonical order (numeric columns, then the
  * mismatched coded columns), bit-identical to pairDistance.
  */
-function scanBlock(queries: EncodedPoints, pool: EncodedPoints, q0: number, q1: number, k: number, excludeSelf: boolean, out: Float64Array): void {
+function scanBlock(queries: EncodedPoints, pool: EncodedPoints, q0: number, q1: number, k: number, excludeSelf: boolean, out: Float64Array, idx?: Int32Array): void {
   const e = queries.encoding;
   const dNum = queries.dNum;
   const dCat = queries.dCat;
@@ -728,6 +796,7 @@ function scanBlock(queries: EncodedPoints, pool: EncodedPoints, q0: number, q1: 
   const m = pool.n;
   const best = out; // per-query k best live in the output rows until the final sqrt
   for (let q = q0; q < q1; q++) best.fill(Infinity, q * k, q * k + k);
+  if (idx) idx.fill(NO_ROW, q0 * k, q1 * k);
   for (let r0 = 0; r0 < m; r0 += POOL_TILE) {
     const r1 = Math.min(m, r0 + POOL_TILE);
     for (let q = q0; q < q1; q++) {
@@ -771,20 +840,14 @@ function scanBlock(queries: EncodedPoints, pool: EncodedPoints, q0: number, q1: 
             }
           }
         }
-        if (d >= bound) continue;
-        // Insert into the ascending k-best list (k is small; a shift is cheaper than a heap).
-        let pos = k - 1;
-        while (pos > 0 && best[bk + pos - 1] > d) {
-          best[bk + pos] = best[bk + pos - 1];
-          pos--;
-        }
-        best[bk + pos] = d;
+        if (d > bound || (d === bound && (idx === undefined || r >= idx[bk + k - 1]))) continue;
+        insertBest(best, idx, bk, k, d, r);
         bound = best[bk + k - 1];
         if (uniformCat) maxMism = (bound * (1 + 1e-12)) / cw0;
       }
     }
   }
-  if (mode === 2) for (let i = q0 * k; i < q1 * k; i++) out[i] = Math.sqrt(out[i]);
+  finishLists(out, idx, q0 * k, q1 * k, mode === 2);
 }
 
 /**

@@ -4,18 +4,26 @@
  * columns one-hot over the schema's categories (a missing code is the all-zero vector). Both
  * estimators live on the same space, so their log-densities can be subtracted (DOMIAS).
  *
- *  - GaussianKde: product-Gaussian kernel density (Rosenblatt 1956, Parzen 1962) with one
- *    bandwidth per one-hot dimension, h_j = f · σ_j, σ_j the fitting data's sd and f Scott's
- *    factor n^(−1/(D+4)) or Silverman's (n(D+2)/4)^(−1/(D+4)) (Scott 1992, Silverman 1986), D the
- *    one-hot dimension. scipy's gaussian_kde scales a full covariance by the same factor; one-hot
- *    blocks make that covariance singular, so the diagonal is used. The squared kernel distance is
- *    computed from codes: equal categories contribute 0, categories a ≠ b contribute
- *    1/h_a² + 1/h_b² (the two one-hot coordinates that differ), so no one-hot vector is built.
- *    A level's σ uses add-one smoothing, p = (count + 1)/(n + K), so levels absent from the
- *    fitting data still get a finite bandwidth; numeric σ is floored at 1e-3 scaled units.
- *  - GaussianDensity: one multivariate normal on the one-hot space (mean and covariance of the
- *    fitting data, plus a ridge of 1e-3 times the mean variance on the diagonal because one-hot
- *    blocks make the covariance singular).
+ *  - GaussianKde: Gaussian kernel density (Rosenblatt 1956, Parzen 1962) with bandwidth matrix
+ *    H = f² · Σ, as scipy.stats.gaussian_kde (the estimator of the DOMIAS reference code): f is
+ *    Scott's factor n^(−1/(D+4)) or Silverman's (n(D+2)/4)^(−1/(D+4)) (Scott 1992, Silverman
+ *    1986), D the one-hot dimension, Σ the fitting data's covariance (ddof 1). Numeric columns get
+ *    their full covariance block, exactly scipy's kernel on all-numeric data; the points are
+ *    whitened once (z = L⁻¹x / f with Σ_num = LLᵀ), so a kernel term is exp(−½‖z_q − z_r‖²).
+ *    One-hot blocks make the full covariance singular (scipy refuses such data), so coded columns
+ *    get the diagonal of their one-hot covariance, and numeric–coded covariances are left out
+ *    (block-diagonal H). The squared kernel distance of a coded column is computed from codes:
+ *    equal categories contribute 0, categories a ≠ b contribute 1/h_a² + 1/h_b² (the two one-hot
+ *    coordinates that differ), so no one-hot vector is built. A level's σ uses add-one smoothing,
+ *    p = (count + 1)/(n + K), so levels absent from the fitting data still get a finite bandwidth;
+ *    numeric variances are floored at (1e-3)² scaled units, and a singular numeric block (e.g.
+ *    collinear columns) gets the smallest ridge λ = 10^k·1e-12·mean variance that makes it
+ *    positive definite (scipy would raise instead).
+ *  - GaussianDensity: one multivariate normal on the one-hot space, plus a ridge of 1e-3 times the
+ *    mean variance on the diagonal (one-hot blocks make the covariance singular, and a level
+ *    absent from the fitting data has variance 0). Covariance 'full' (ddof 1), or 'diagonal':
+ *    the per-coordinate variances only, with ddof 0 (numpy.std), as the DOMIAS reference code's
+ *    Gaussian prior `multivariate_normal(mean, diag(std²))`.
  */
 import { throwIfAborted } from '../core/errors.js';
 import { cholesky } from './ridge.js';
@@ -52,10 +60,16 @@ function numericValue(pts: EncodedPoints, i: number, j: number): number {
 
 export class GaussianKde {
   private constructor(
-    private readonly pts: EncodedPoints,
+    private readonly n: number,
+    private readonly dNum: number,
+    private readonly dCat: number,
+    /** Whitened numeric coordinates of the fitting points (row-major n × dNum). */
+    private readonly white: Float64Array,
+    private readonly cat: Int32Array,
     private readonly levels: Int32Array,
-    /** 1/h² per numeric column. */
-    private readonly invH2: Float64Array,
+    /** Cholesky factor of the numeric covariance, times f (so L_f⁻¹x whitens), and the centre. */
+    private readonly Lf: Float64Array,
+    private readonly center: Float64Array,
     /** Per coded column, a (K+1)×(K+1) table of squared scaled distances indexed by code + 1. */
     private readonly catTerm: Float64Array[],
     /** log of the kernel's normalising constant, minus log n. */
@@ -65,22 +79,34 @@ export class GaussianKde {
 
   static fit(pts: EncodedPoints, levels: Levels, bandwidth: Bandwidth = 'scott'): GaussianKde {
     const n = pts.n;
+    const dNum = pts.dNum;
     if (n === 0) throw new Error('kde: no points to fit');
     const D = oneHotDim(pts, levels);
     const f = bandwidthFactor(bandwidth, n, D);
-    const invH2 = new Float64Array(pts.dNum);
+    const center = new Float64Array(dNum);
+    for (let i = 0; i < n; i++) for (let j = 0; j < dNum; j++) center[j] += numericValue(pts, i, j);
+    for (let j = 0; j < dNum; j++) center[j] /= n;
+    // Covariance with ddof = 1, as numpy.cov in scipy's gaussian_kde.
+    const cov = new Float64Array(dNum * dNum);
+    const x = new Float64Array(dNum);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < dNum; j++) x[j] = numericValue(pts, i, j) - center[j];
+      for (let a = 0; a < dNum; a++) for (let b = 0; b <= a; b++) cov[a * dNum + b] += x[a] * x[b];
+    }
+    let trace = 0;
+    for (let a = 0; a < dNum; a++) {
+      for (let b = 0; b <= a; b++) cov[b * dNum + a] = cov[a * dNum + b] = n > 1 ? cov[a * dNum + b] / (n - 1) : 0;
+      if (cov[a * dNum + a] < SD_FLOOR * SD_FLOOR) cov[a * dNum + a] = SD_FLOOR * SD_FLOOR;
+      trace += cov[a * dNum + a];
+    }
+    const L = choleskyWithRidge(cov, dNum, trace / Math.max(1, dNum));
+    const Lf = L.map((v) => v * f);
     let sumLogH = 0;
-    for (let j = 0; j < pts.dNum; j++) {
-      let s = 0;
-      let ss = 0;
-      for (let i = 0; i < n; i++) s += numericValue(pts, i, j);
-      const mean = s / n;
-      for (let i = 0; i < n; i++) ss += (numericValue(pts, i, j) - mean) ** 2;
-      // ddof = 1 as numpy.cov in scipy's gaussian_kde.
-      const sd = Math.max(n > 1 ? Math.sqrt(ss / (n - 1)) : 0, SD_FLOOR);
-      const h = f * sd;
-      invH2[j] = 1 / (h * h);
-      sumLogH += Math.log(h);
+    for (let a = 0; a < dNum; a++) sumLogH += Math.log(Lf[a * dNum + a]); // ½ log det(f²Σ)
+    const white = new Float64Array(n * dNum);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < dNum; j++) x[j] = numericValue(pts, i, j);
+      whiten(x, center, Lf, dNum, white, i * dNum);
     }
     const catTerm: Float64Array[] = [];
     const lv = Int32Array.from(levels);
@@ -103,35 +129,32 @@ export class GaussianKde {
       catTerm.push(tab);
     }
     const logNorm = -sumLogH - 0.5 * D * LOG_2PI - Math.log(n);
-    return new GaussianKde(pts, lv, invH2, catTerm, logNorm, f);
+    return new GaussianKde(n, dNum, pts.dCat, white, pts.cat, lv, Lf, center, catTerm, logNorm, f);
   }
 
   /** log p̂(x) for every query row (same encoding as the fitting points). */
   logDensity(q: EncodedPoints, signal?: AbortSignal): Float64Array {
-    const p = this.pts;
-    const dNum = p.dNum;
-    const dCat = p.dCat;
-    const n = p.n;
+    const { n, dNum, dCat, white, cat } = this;
     const out = new Float64Array(q.n);
     const expo = new Float64Array(n);
-    const xNum = new Float64Array(dNum);
+    const x = new Float64Array(dNum);
+    const zq = new Float64Array(dNum);
     const stride = Array.from(this.levels, (K) => K + 1);
     for (let i = 0; i < q.n; i++) {
       if ((i & 255) === 0) throwIfAborted(signal);
-      for (let j = 0; j < dNum; j++) xNum[j] = numericValue(q, i, j);
+      for (let j = 0; j < dNum; j++) x[j] = numericValue(q, i, j);
+      whiten(x, this.center, this.Lf, dNum, zq, 0);
       let max = -Infinity;
       for (let r = 0; r < n; r++) {
         let s = 0;
         const base = r * dNum;
         for (let j = 0; j < dNum; j++) {
-          let y = p.num[base + j];
-          if (y !== y) y = 0;
-          const diff = xNum[j] - y;
-          s += diff * diff * this.invH2[j];
+          const diff = zq[j] - white[base + j];
+          s += diff * diff;
         }
         for (let c = 0; c < dCat; c++) {
           const a = q.cat[i * dCat + c] + 1;
-          const b = p.cat[r * dCat + c] + 1;
+          const b = cat[r * dCat + c] + 1;
           if (a !== b) s += this.catTerm[c][a * stride[c] + b];
         }
         const e = -0.5 * s;
@@ -143,6 +166,30 @@ export class GaussianKde {
       out[i] = this.logNorm + max + Math.log(sum);
     }
     return out;
+  }
+}
+
+/** out[o …] = L⁻¹(x − center) by forward substitution (L lower triangular, row-major d × d). */
+function whiten(x: Float64Array, center: Float64Array, L: Float64Array, d: number, out: Float64Array, o: number): void {
+  for (let a = 0; a < d; a++) {
+    let s = x[a] - center[a];
+    for (let b = 0; b < a; b++) s -= L[a * d + b] * out[o + b];
+    out[o + a] = s / L[a * d + a];
+  }
+}
+
+/** Cholesky factor of A, adding the smallest ridge 10^k·1e-12·scale (k = 0, 1, …) that makes A positive definite. */
+function choleskyWithRidge(A: Float64Array, d: number, scale: number): Float64Array {
+  if (d === 0) return new Float64Array(0);
+  for (let k = 0; ; k++) {
+    const B = Float64Array.from(A);
+    const lambda = k === 0 ? 0 : Math.pow(10, k - 1) * 1e-12 * Math.max(scale, 1e-300);
+    for (let a = 0; a < d; a++) B[a * d + a] += lambda;
+    try {
+      return cholesky(B, d);
+    } catch (err) {
+      if (k > 15) throw err;
+    }
   }
 }
 
@@ -167,7 +214,7 @@ export class GaussianDensity {
     private readonly logNorm: number,
   ) {}
 
-  static fit(pts: EncodedPoints, levels: Levels, ridge = 1e-3): GaussianDensity {
+  static fit(pts: EncodedPoints, levels: Levels, ridge = 1e-3, covariance: 'full' | 'diagonal' = 'full'): GaussianDensity {
     const n = pts.n;
     if (n === 0) throw new Error('gaussian density: no points to fit');
     const lv = Int32Array.from(levels);
@@ -189,9 +236,10 @@ export class GaussianDensity {
       }
     }
     let trace = 0;
+    const diagonal = covariance === 'diagonal';
     for (let a = 0; a < D; a++) {
       for (let b = 0; b <= a; b++) {
-        const v = cov[a * D + b] / Math.max(1, n - 1);
+        const v = diagonal ? (a === b ? cov[a * D + a] / n : 0) : cov[a * D + b] / Math.max(1, n - 1);
         cov[a * D + b] = v;
         cov[b * D + a] = v;
       }

@@ -1,7 +1,7 @@
 /**
  * Shared pieces of the rate-based attacks (inference, linkability, singling out): the main and
- * control target draw, the attacker's known columns, and an exact k-nearest-neighbour search that
- * returns synthetic row indices (src/ml/distance.ts returns distances only).
+ * control target draw, the attacker's known columns, and the exact k-nearest synthetic rows
+ * (ml/distance.ts nearestNeighbours, ties broken at random through a seeded shuffle of the pool).
  *
  * Targets (Anonymeter convention): main targets are records of train (members), control targets
  * records of holdout (non-members the generator never saw), drawn by the shared target selection
@@ -9,11 +9,10 @@
  */
 import { z } from 'zod';
 import type { EvalContext } from '../../core/context.js';
-import { throwIfAborted } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
 import { columnsWithRole, modelledColumns, type Schema } from '../../core/schema.js';
 import type { Table } from '../../core/table.js';
-import { type EncodedPoints, encodePoints, fitDistanceEncoding, rawPairDistance } from '../../ml/distance.js';
+import { type EncodedPoints, encodePoints, fitDistanceEncoding, nearestNeighbours } from '../../ml/distance.js';
 import { type TargetMode, selectTargets } from '../targets.js';
 
 /** Target mode param shared by the rate-based attacks (optional; default 'random'). */
@@ -93,34 +92,14 @@ export class SyntheticNeighbours {
 }
 
 /**
- * Exact k-nearest pool indices (nearest first; ties keep the earlier pool row). Distances come from
- * ml/distance.ts (rawPairDistance: the same definition every other attack uses, with an early exit); the tree/projection
- * search there returns distances only, so this keeps a plain scan to know *which* row is nearest.
+ * Exact k-nearest pool indices (row-major n × k, nearest first; −1 when the pool is smaller than
+ * k). Ties keep the lower pool index, as a scan in pool order that keeps strict improvements
+ * would. The search is ml/distance.ts's nearestNeighbours (category tree / sorted projection with
+ * branch and bound), so distances follow the one shared definition and most of the pool is never
+ * compared.
  */
 export function kNearest(queries: EncodedPoints, pool: EncodedPoints, k: number, signal?: AbortSignal): Int32Array {
-  const out = new Int32Array(queries.n * k).fill(-1);
-  const bestD = new Float64Array(k);
-  const bestI = new Int32Array(k);
-  for (let q = 0; q < queries.n; q++) {
-    if ((q & 255) === 0) throwIfAborted(signal);
-    bestD.fill(Infinity);
-    bestI.fill(-1);
-    for (let r = 0; r < pool.n; r++) {
-      const d = rawPairDistance(queries, q, pool, r, bestD[k - 1]);
-      if (d >= bestD[k - 1]) continue;
-      // insert into the sorted top-k (strictly smaller than the current k-th)
-      let pos = k - 1;
-      while (pos > 0 && bestD[pos - 1] > d) {
-        bestD[pos] = bestD[pos - 1];
-        bestI[pos] = bestI[pos - 1];
-        pos--;
-      }
-      bestD[pos] = d;
-      bestI[pos] = r;
-    }
-    for (let t = 0; t < k; t++) out[q * k + t] = bestI[t];
-  }
-  return out;
+  return nearestNeighbours(queries, pool, { k, signal }).index;
 }
 
 /**

@@ -25,6 +25,36 @@ describe('Gaussian KDE on encoded features', () => {
     expect(out[1]).toBeCloseTo(Math.log((0.5 * (phi(0) + phi(2 / h))) / h), 12);
   });
 
+  it('all-numeric data: equals scipy.stats.gaussian_kde (full covariance, Scott and a fixed factor)', () => {
+    // scipy 1.17: gaussian_kde(X.T).logpdf(Q.T) on these correlated points (factor 6^(−1/6) ≈ 0.7418).
+    const t = makeTable([
+      { name: 'x', values: [0, 1, 2, 3, 4, 2.5] },
+      { name: 'y', values: [0, 0.8, 2.1, 2.9, 4.2, 1.0] },
+    ]);
+    const enc = fitDistanceEncoding(t, { metric: 'l2', scaling: 'none' });
+    const q = encodePoints(
+      makeTable([
+        { name: 'x', values: [1.5, 3, 0] },
+        { name: 'y', values: [1.5, 1, 4] },
+      ]),
+      enc,
+    );
+    const scott = GaussianKde.fit(encodePoints(t, enc), [], 'scott');
+    expect(scott.factor).toBeCloseTo(0.7418363755904024, 14);
+    const want = [-2.01987839, -3.59638229, -38.7607267];
+    scott.logDensity(q).forEach((v, i) => expect(v).toBeCloseTo(want[i], 7));
+    const fixed = [-1.44933091, -5.22727583, -223.35503627];
+    GaussianKde.fit(encodePoints(t, enc), [], 0.3)
+      .logDensity(q)
+      .forEach((v, i) => expect(v).toBeCloseTo(fixed[i], 6));
+    // Standardising first changes nothing: the bandwidth follows the data's covariance.
+    const std = fitDistanceEncoding(t, { metric: 'l2', scaling: 'standard' });
+    const shift = Math.log(std.scale[0] * std.scale[1]); // log |det| of the scaling map
+    GaussianKde.fit(encodePoints(t, std), [], 'scott')
+      .logDensity(encodePoints(makeTable([{ name: 'x', values: [1.5, 3, 0] }, { name: 'y', values: [1.5, 1, 4] }]), std))
+      .forEach((v, i) => expect(v - shift).toBeCloseTo(want[i], 7));
+  });
+
   it('a category mismatch costs 1/h_a² + 1/h_b² in the exponent (one-hot distance)', () => {
     const t = makeTable([{ name: 'c', labels: ['a', 'b', 'b', 'b'], categories: ['a', 'b', 'c'] }]);
     const enc = fitDistanceEncoding(t, { metric: 'l2', scaling: 'none' });
@@ -37,6 +67,19 @@ describe('Gaussian KDE on encoded features', () => {
     const q = encodePoints(makeTable([{ name: 'c', labels: ['a'], categories: ['a', 'b', 'c'] }]), enc);
     const expected = norm + Math.log((1 + 3 * Math.exp(-0.5 * (1 / h[0] ** 2 + 1 / h[1] ** 2))) / 4);
     expect(kde.logDensity(q)[0]).toBeCloseTo(expected, 10);
+  });
+
+  it('diagonal Gaussian prior: per-coordinate normal with ddof 0 variances (DOMIAS reference code)', () => {
+    const t = makeTable([
+      { name: 'x', values: [1, 2, 3, 4] },
+      { name: 'y', values: [1, 2, 3, 5] },
+    ]);
+    const enc = fitDistanceEncoding(t, { metric: 'l2', scaling: 'none' });
+    const g = GaussianDensity.fit(encodePoints(t, enc), [], 0, 'diagonal');
+    const q = encodePoints(makeTable([{ name: 'x', values: [0] }, { name: 'y', values: [0] }]), enc);
+    const logN = (x: number, m: number, v: number) => -0.5 * Math.log(2 * Math.PI * v) - (x - m) ** 2 / (2 * v);
+    // np.std(ddof=0)²: x 1.25, y 2.1875 (mean 2.75); the strong x–y correlation is ignored.
+    expect(g.logDensity(q)[0]).toBeCloseTo(logN(0, 2.5, 1.25) + logN(0, 2.75, 2.1875), 12);
   });
 
   it('Gaussian density: the normal log-density for one numeric column (ridge aside)', () => {

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { runAttack } from '../../../src/attacks/evaluate.js';
 import { featureSpec, shadowFeatures } from '../../../src/attacks/membership/shadow/features.js';
@@ -10,7 +11,7 @@ import { generators } from '../../../src/generators/registry.js';
 import { makeTable, randomTable } from '../../ml/tables.js';
 import { byId, ctxOf } from './helpers.js';
 
-/** ctx.generator as the runner provides it, for a registered generator with default params. */
+/** ctx.generator as the runner provides it (src/runner/cell.ts), for a registered generator with default params. */
 function withGenerator(ctx: EvalContext, id: string): EvalContext {
   const g = generators.get(id);
   const params = g.paramsSchema.parse({});
@@ -19,7 +20,7 @@ function withGenerator(ctx: EvalContext, id: string): EvalContext {
     generator: {
       id,
       params,
-      fit: (train: Table, seed: number) => g.fit(train, params, { seed, rng: new Rng(seed), progress: { update() {} } }),
+      fit: (train: Table, seed: number) => g.fit(train, params, { seed, rng: new Rng(seed).fork('fit'), progress: { update() {} } }),
     },
   };
 }
@@ -33,7 +34,7 @@ describe('shadow-modelling attack (TAPAS style)', () => {
   it('is registered, and skipped with a reason without a generator or a reference', () => {
     expect(attacks.get('shadow-tapas')).toBe(shadowTapas);
     const p = shadowParams.parse({});
-    expect(p).toMatchObject({ nTargets: 3, trainPairs: 8, testPairs: 8, maxDatasetSize: 1000 });
+    expect(p).toMatchObject({ nTargets: 3, trainPairs: 8, testPairs: 8, maxDatasetSize: 1000, workers: 'auto' });
     expect(shadowTapas.unsupportedReason!(ctxOf(train, holdout, train, reference), p)).toMatch(/black-box access to the generator/);
     expect(shadowTapas.unsupportedReason!(withGenerator(ctxOf(train, holdout, train), 'identity'), p)).toMatch(/reference/);
   });
@@ -55,6 +56,32 @@ describe('shadow-modelling attack (TAPAS style)', () => {
     const a = ms['shadow-tapas.auc'];
     expect(a.ci![0]).toBeLessThanOrEqual(0.5);
     expect(a.ci![1]).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('runs the refits on worker threads with the same scores as in-process (workers 2 and auto vs 1)', async () => {
+    const ctx = withGenerator(ctxOf(train, holdout, train, reference), 'uniform');
+    const one = await shadowTapas.run(ctx, shadowParams.parse({ ...small, workers: 1 }));
+    const two = await shadowTapas.run(ctx, shadowParams.parse({ ...small, workers: 2 }));
+    const auto = await shadowTapas.run(ctx, shadowParams.parse(small));
+    const exec = (r: typeof one) => r.measures![0].details!.execution as { mode: string; threads: number; onThreads?: number; releases: number };
+    const releases = 2 * 2 * (small.trainPairs + small.testPairs);
+    expect(exec(one)).toEqual({ mode: 'in-process', threads: 0, releases, reason: 'workers: 1' });
+    // With explicit workers the calling thread only coordinates: every release ran on a thread.
+    expect(exec(two)).toEqual({ mode: 'threads', threads: 2, releases, onThreads: releases, reason: 'workers: 2' });
+    expect(exec(auto)).toMatchObject({ mode: os.availableParallelism() > 1 ? 'auto' : 'in-process', releases });
+    const strip = (r: typeof one) => r.measures!.map((m) => ({ ...m, details: { ...m.details, execution: undefined } }));
+    expect(strip(two)).toEqual(strip(one));
+    expect(strip(auto)).toEqual(strip(one));
+    // uniform draws its rows from the fit rng: equal scores mean every release was reproduced.
+    expect(one.measures![0].value).toBeGreaterThan(0);
+  });
+
+  it('a generator the threads cannot rebuild runs in-process, with the reason', async () => {
+    const base = withGenerator(ctxOf(train, holdout, train, reference), 'identity');
+    const ctx = { ...base, generator: { ...base.generator!, id: 'my-own-identity' } };
+    const r = await shadowTapas.run(ctx, shadowParams.parse({ ...small, nTargets: 1, trainPairs: 2, testPairs: 2, workers: 2 }));
+    expect(r.measures![0].details!.execution).toMatchObject({ mode: 'in-process', reason: expect.stringMatching(/not a built-in generator/) });
+    expect(r.measures![0].value).toBe(1);
   });
 
   it('features: counting queries count target matches; histograms sum to 1', () => {

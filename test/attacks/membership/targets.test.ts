@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { runAttack } from '../../../src/attacks/evaluate.js';
+import { attacks } from '../../../src/attacks/registry.js';
 import { drawTargets, isolation, mostIsolated, selectTargets } from '../../../src/attacks/targets.js';
 import { fitDistanceEncoding } from '../../../src/ml/distance.js';
 import { makeTable, randomTable } from '../../ml/tables.js';
@@ -32,10 +34,10 @@ describe('target selection', () => {
   });
 
   it('vulnerable: the most isolated rows of each split, as many from holdout as from train', () => {
-    // Train: a tight cluster of 20 plus outliers at 100, 200, 300; holdout: a cluster of 20 plus one outlier at -50.
+    // Train: a tight cluster of 20 plus outliers at 100, 200, 300; holdout (as large): a cluster of 22 plus one outlier at -50.
     const cluster = (n: number, c: number) => Array.from({ length: n }, (_, i) => c + i * 0.01);
     const train = makeTable([{ name: 'x', values: [...cluster(20, 0), 100, 200, 300] }]);
-    const holdout = makeTable([{ name: 'x', values: [...cluster(10, 5), -50, ...cluster(10, 5.5)] }]);
+    const holdout = makeTable([{ name: 'x', values: [...cluster(11, 5), -50, ...cluster(11, 5.5)] }]);
     const ref = makeTable([{ name: 'x', values: [0, 1, 2] }]);
     const enc = fitDistanceEncoding(ref, { metric: 'l1', scaling: 'none' });
     const ctx = ctxOf(train, holdout, ref, ref);
@@ -44,8 +46,27 @@ describe('target selection', () => {
     expect(new Set(t.members.slice(0, 2))).toEqual(new Set([21, 22]));
     expect(t.members[2]).toBe(20);
     expect(t.nonMembers.length).toBe(3);
-    expect(t.nonMembers[0]).toBe(10); // the holdout outlier first
+    expect(t.nonMembers[0]).toBe(11); // the holdout outlier first
     const again = selectTargets(ctx, { mode: 'vulnerable', maxTargets: 3, k: 1, encoding: enc });
     expect(Array.from(again.members)).toEqual(Array.from(t.members));
+  });
+
+  it('vulnerable: isolation is ranked within equally large samples, so a 4× larger train does not fake a signal', async () => {
+    // Members and non-members from one population, synthetic independent of both: no leakage.
+    const train = randomTable(1600, 61, 0.05);
+    const holdout = randomTable(400, 62, 0.05);
+    const reference = randomTable(400, 63, 0.05);
+    const ctx = ctxOf(train, holdout, randomTable(1600, 64, 0.05), reference);
+    const enc = fitDistanceEncoding(reference, { metric: 'gower', scaling: 'minmax' });
+    const t = selectTargets(ctx, { mode: 'vulnerable', maxTargets: 100, encoding: enc });
+    expect(t.members.length).toBe(100);
+    expect(new Set(t.members).size).toBe(100);
+    expect(Math.max(...t.members)).toBeLessThan(1600);
+    // Ranked within a 1600-row train, the top 100 would be a far more extreme tail than the top
+    // 100 of the 400 holdout rows, and DCR would call the members "safer" than the non-members.
+    const ms = await runAttack(attacks.get('dcr'), { targets: 'vulnerable', maxTargets: 100 }, ctx);
+    const auc = ms.find((m) => m.id === 'dcr.auc')!;
+    expect(auc.ci![0]).toBeLessThanOrEqual(0.5);
+    expect(auc.ci![1]).toBeGreaterThanOrEqual(0.5);
   });
 });

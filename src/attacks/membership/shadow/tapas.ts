@@ -12,7 +12,8 @@
  *     x can be inferred from one synthetic release.
  * Targets: the `nTargets` most isolated training records (k-th neighbour distance, as in
  * ../../targets.ts), since average records rarely leak (Stadler et al. §6). s = min(|train|,
- * maxDatasetSize, |reference| − 1). Cost: nTargets × 2 × (trainPairs + testPairs) generator fits.
+ * maxDatasetSize, |reference| − 1). Cost: nTargets × 2 × (trainPairs + testPairs) generator fits,
+ * run in-process or across worker threads (`workers`, ./execution.ts) with identical results.
  *
  * Measures: the pooled summary over all targets' test pairs (`shadow-tapas.auc` etc.; labels are
  * "x was in the shadow training set"), `shadow-tapas.auc[target=<train row>]` per target, and in
@@ -21,14 +22,15 @@
 import { z } from 'zod';
 import type { EvalContext } from '../../../core/context.js';
 import type { Measure } from '../../../core/measure.js';
-import type { Table } from '../../../core/table.js';
 import { fitDistanceEncoding } from '../../../ml/distance.js';
 import { RandomForestClassifier } from '../../../ml/forest.js';
 import { auc, epsilonLowerBoundMeasure, summarizeMembership } from '../../roc.js';
 import { isolation, mostIsolated } from '../../targets.js';
 import type { Attack, AttackResult } from '../../types.js';
 import { attackColumns, basicUnsupported, hasReference, NEEDS_REFERENCE } from '../common.js';
-import { featureSpec, shadowFeatures } from './features.js';
+import { featureSpec } from './features.js';
+import { runReleases } from './execution.js';
+import type { ReleaseTask } from './release.js';
 
 export const shadowParams = z
   .object({
@@ -46,6 +48,12 @@ export const shadowParams = z
     nTrees: z.number().int().positive().default(100),
     /** k of the isolation ranking (default 5). */
     vulnerableK: z.number().int().positive().default(5),
+    /**
+     * Threads for the generator refits (./execution.ts): 'auto' (default: the calling thread plus
+     * min(cores, 8) − 1 worker threads that join as they start; in-process inside a runner
+     * worker), N ≥ 2 (N worker threads do every refit), 1 (in-process). Scores do not depend on it.
+     */
+    workers: z.union([z.literal('auto'), z.number().int().positive()]).default('auto'),
   })
   .strict();
 export type ShadowParams = z.infer<typeof shadowParams>;
@@ -80,7 +88,6 @@ export const shadowTapas: Attack<ShadowParams> = {
 
   async run(ctx: EvalContext, p: ShadowParams): Promise<AttackResult> {
     const reference = ctx.reference!;
-    const gen = ctx.generator!;
     const columns = attackColumns(ctx);
     const rng = ctx.rng.fork(ID);
     const size = Math.min(ctx.train.nRows, p.maxDatasetSize, reference.nRows - 1);
@@ -88,41 +95,34 @@ export const shadowTapas: Attack<ShadowParams> = {
     const nTargets = Math.min(p.nTargets, ctx.train.nRows);
     const targets = mostIsolated(isolation(ctx.train, geometry, p.vulnerableK, ctx.signal), nTargets, rng.fork('ties').permutation(ctx.train.nRows));
 
+    // Every release of every target, in a fixed order: per target, pairs 0 … trainPairs +
+    // testPairs − 1, each as (in, out); the first 2·trainPairs rows train the meta-classifier.
+    const pairs = p.trainPairs + p.testPairs;
+    const tasks: ReleaseTask[] = [];
+    const specs = Array.from(targets, (_, t) => {
+      const trng = rng.fork('target', t);
+      for (let i = 0; i < pairs; i++) tasks.push({ target: t, withTarget: true, seed: trng.fork('in', i).seed }, { target: t, withTarget: false, seed: trng.fork('out', i).seed });
+      return featureSpec(reference, columns, p.nQueries, trng.fork('queries'));
+    });
+    const job = { reference, targets: Array.from(targets, (t) => ctx.train.take([t])), specs, size, signal: ctx.signal };
+    const { features, execution } = await runReleases(ctx, job, tasks, p.workers);
+
     const scoreAll: number[] = [];
     const labelAll: number[] = [];
     const indexAll: number[] = [];
     const perTarget: Measure[] = [];
     const worst: { index: number; split: 'train'; score: number }[] = [];
+    const d = features[0].length;
+    const block = (t: number, from: number, rows: number) => {
+      const X = new Float64Array(rows * d);
+      for (let i = 0; i < rows; i++) X.set(features[t * 2 * pairs + from + i], i * d);
+      // Rows alternate in (1), out (0).
+      return { X, n: rows, y: Int32Array.from({ length: rows }, (_, i) => 1 - (i & 1)) };
+    };
     for (let t = 0; t < targets.length; t++) {
-      const target = ctx.train.take([targets[t]]);
-      const trng = rng.fork('target', t);
-      const spec = featureSpec(reference, columns, p.nQueries, trng.fork('queries'));
-      // One synthetic release of a shadow dataset, featurised against the target.
-      const release = async (withTarget: boolean, run: number): Promise<Float64Array> => {
-        const r = trng.fork(withTarget ? 'in' : 'out', run);
-        let data: Table = reference.take(r.sampleWithoutReplacement(reference.nRows, size));
-        if (withTarget) data = data.take(Array.from({ length: size - 1 }, (_, i) => i)).concat(target);
-        const model = await gen.fit(data, r.nextUint32());
-        const syn = await model.sample(size, r.fork('sample'));
-        return shadowFeatures(spec, syn, target);
-      };
-      const featurise = async (pairs: number, offset: number) => {
-        const rows: Float64Array[] = [];
-        const y: number[] = [];
-        for (let i = 0; i < pairs; i++) {
-          rows.push(await release(true, offset + i));
-          y.push(1);
-          rows.push(await release(false, offset + i));
-          y.push(0);
-        }
-        const d = rows[0].length;
-        const X = new Float64Array(rows.length * d);
-        rows.forEach((r, i) => X.set(r, i * d));
-        return { X, n: rows.length, d, y: Int32Array.from(y) };
-      };
-      const train = await featurise(p.trainPairs, 0);
-      const test = await featurise(p.testPairs, p.trainPairs);
-      const forest = new RandomForestClassifier({ nTrees: p.nTrees, rng: trng.fork('forest') }).fit(train.X, train.n, train.d, train.y, 2);
+      const train = block(t, 0, 2 * p.trainPairs);
+      const test = block(t, 2 * p.trainPairs, 2 * p.testPairs);
+      const forest = new RandomForestClassifier({ nTrees: p.nTrees, rng: rng.fork('target', t).fork('forest') }).fit(train.X, train.n, d, train.y, 2);
       const proba = forest.predictProba(test.X, test.n);
       const s = new Float64Array(test.n);
       for (let i = 0; i < test.n; i++) {
@@ -139,7 +139,7 @@ export const shadowTapas: Attack<ShadowParams> = {
     const measures = summarizeMembership(ID, scores, rng.fork('bootstrap'));
     worst.sort((a, b) => b.score - a.score);
     const aucMeasure = measures[0];
-    aucMeasure.details = { ...aucMeasure.details, worstTargets: worst, note: 'labels are "target in the shadow training set"; worstTargets ranks targets by their own AUC' };
+    aucMeasure.details = { ...aucMeasure.details, worstTargets: worst, execution, note: 'labels are "target in the shadow training set"; worstTargets ranks targets by their own AUC' };
     measures.push(epsilonLowerBoundMeasure(ID, scores), ...perTarget);
     return { measures };
   },
