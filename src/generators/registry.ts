@@ -8,6 +8,7 @@ import { copulagan } from './gan/copulagan.js';
 import { ctgan } from './gan/ctgan.js';
 import { llmEndpoint } from './llm/llm-endpoint.js';
 import { medgan } from './medgan/medgan.js';
+import { tabularLm } from './lm/tabular-lm.js';
 import type { Generator } from './types.js';
 import { tvae } from './vae/tvae.js';
 
@@ -21,3 +22,4 @@ generators.register(tvae);
 generators.register(ctgan);
 generators.register(copulagan);
 generators.register(medgan);
+generators.register(tabularLm);
