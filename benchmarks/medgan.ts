@@ -1,7 +1,7 @@
 /**
  * medGAN timings on the simulated cohort: seconds per pre-training epoch (batches of 100), per
- * adversarial epoch (batches of 1000, 2 discriminator + 1 generator updates per iteration, paper
- * architecture) and to sample as many rows as the training table, on the chosen TensorFlow.js
+ * adversarial epoch (default batch ⌊n/10⌋ within [100, 1000], 2 discriminator + 1 generator updates
+ * per iteration, paper architecture) and to sample as many rows as the training table, on the chosen TensorFlow.js
  * backend (default wasm). Per-epoch times come from the generator's own progress events; the
  * first epoch of each phase (kernel set-up) is left out of the median.
  * Run: node --import tsx benchmarks/medgan.ts [--backend wasm|cpu|tensorflow] [--rows 3000] [--epochs 5]
@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { Rng } from '../src/core/rng.js';
 import { loadDataset } from '../src/data/registry.js';
-import { fitMedgan, medganParams } from '../src/generators/medgan/medgan.js';
+import { defaultBatchSize, fitMedgan, medganParams } from '../src/generators/medgan/medgan.js';
 import { type BackendName, initBackend } from '../src/tensor/backend.js';
 
 const { values: args } = parseArgs({
@@ -54,7 +54,8 @@ console.log(
       encodedWidth: model.encoding.outputDim,
       pretrainEpochS: summary(marks.pretrain.slice(1)),
       ganEpochS: summary(marks.epoch.slice(1)),
-      iterationsPerEpoch: Math.ceil(table.nRows / params.batchSize),
+      batchSize: params.batchSize ?? defaultBatchSize(table.nRows),
+      iterationsPerEpoch: Math.ceil(table.nRows / (params.batchSize ?? defaultBatchSize(table.nRows))),
       fitS: +fitS.toFixed(2),
       sampleS: +sampleS.toFixed(3),
     },

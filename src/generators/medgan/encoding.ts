@@ -7,21 +7,44 @@
  *   other coded columns → a softmax block over the categories (+ one "missing" slot when the
  *     training column has missing codes); for two categories a softmax is a sigmoid of the logit
  *     difference, so this is the same model, and one block keeps the categories exclusive;
- *   numeric column (continuous, integer, datetime) → one sigmoid unit holding the value min-max
- *     scaled to [0, 1] on the training range, plus a sigmoid missing indicator when the training
- *     column has NaN (a missing row then holds the scaled training mean in the value unit).
+ *   numeric column (continuous, integer, datetime) → one value unit plus a sigmoid missing
+ *     indicator when the training column has NaN (a missing row holds the mean transformed value
+ *     in the value unit). The value is, by `numericTransform`: the normal score of its empirical-CDF
+ *     level (quantile.ts; default, with an identity output unit and squared error, the reference's
+ *     count variant without its ReLU), the level itself on [0, 1], or the value min-max scaled to
+ *     [0, 1] on the training range; the unit's activation is `numericOutput`.
  * Inverse: sigmoid unit ≥ 0.5 → code 1 (medGAN rounds binary outputs); argmax of a softmax
- * block (the missing slot → missing); numeric value min + clip(u, 0, 1)·(max − min), rounded to
- * the training resolution and clipped to the training range and declared bounds; indicator ≥ 0.5
- * → NaN. Id and excluded columns are not encoded and come back missing.
+ * block (the missing slot → missing); numeric value through the inverse transform (outputs beyond
+ * the training range clip to it), rounded to the training resolution and clipped to the training
+ * range and declared bounds; indicator ≥ 0.5 → NaN. Id and excluded columns are not encoded and
+ * come back missing.
  */
 import type { ColumnSpec } from '../../core/schema.js';
 import { Table, allocateColumns } from '../../core/table.js';
 import { type Resolution, finishNumeric, isModelled, learnResolution, observedRange } from '../common.js';
+import { normalCdf, normalPpf } from '../../core/special.js';
+import { QuantileMap } from './quantile.js';
 
-export type SegmentKind = 'sigmoid' | 'softmax';
+/**
+ * Output activation and reconstruction loss of a segment: sigmoid + binary cross-entropy, softmax
+ * + cross-entropy, or (numeric values, the reference's count variant) ReLU or identity + ½ squared
+ * error.
+ */
+export type SegmentKind = 'sigmoid' | 'softmax' | 'relu' | 'linear';
 
-/** A contiguous part of the encoded row with one activation (sigmoid segments have width 1). */
+/**
+ * How numeric values are presented to the network: normal scores Φ⁻¹ of their empirical-CDF
+ * level ('normal'), the level itself on [0, 1] ('quantile'), or min-max scaled to [0, 1].
+ */
+export type NumericTransform = 'normal' | 'quantile' | 'minmax';
+
+export interface MedganEncodingOptions {
+  numericTransform: NumericTransform;
+  /** Activation (and loss) of numeric value units. */
+  numericOutput: 'sigmoid' | 'relu' | 'linear';
+}
+
+/** A contiguous part of the encoded row with one activation (width 1 except softmax blocks). */
 export interface OutputSegment {
   start: number;
   width: number;
@@ -37,9 +60,13 @@ interface NumericPart {
   missing: number;
   min: number;
   max: number;
-  /** Scaled training mean, held by the value unit of a missing row. */
+  /** Mean transformed training value, held by the value unit of a missing row. */
   fill: number;
   resolution: Resolution;
+  /** Empirical-CDF map unless numericTransform = 'minmax'. */
+  quantile?: QuantileMap;
+  /** Normal scores of the levels (numericTransform = 'normal'). */
+  normal?: boolean;
 }
 
 interface CodedPart {
@@ -63,7 +90,7 @@ export class MedganEncoding {
     readonly outputDim: number,
   ) {}
 
-  static fit(train: Table): MedganEncoding {
+  static fit(train: Table, opts: MedganEncodingOptions): MedganEncoding {
     const numeric: NumericPart[] = [];
     const coded: CodedPart[] = [];
     const segments: OutputSegment[] = [];
@@ -79,12 +106,15 @@ export class MedganEncoding {
         const r = observedRange(c.values);
         const min = r.count ? r.min : 0;
         const max = r.count ? r.max : 0;
-        let sum = 0;
-        for (const v of c.values) if (v === v) sum += v;
-        const fill = r.count && max > min ? (sum / r.count - min) / (max - min) : 0;
-        const value = unit('sigmoid', 1);
+        const value = unit(opts.numericOutput, 1);
         const missing = r.count < c.values.length ? unit('sigmoid', 1) : -1;
-        numeric.push({ col: j, spec: c.spec, value, missing, min, max, fill, resolution: learnResolution(c.spec, c.values) });
+        const part: NumericPart = { col: j, spec: c.spec, value, missing, min, max, fill: 0, resolution: learnResolution(c.spec, c.values) };
+        if (opts.numericTransform !== 'minmax') part.quantile = QuantileMap.fit(c.values);
+        part.normal = opts.numericTransform === 'normal';
+        let sum = 0;
+        for (const v of c.values) if (v === v) sum += scaleValue(part, v);
+        part.fill = r.count ? sum / r.count : 0;
+        numeric.push(part);
         return;
       }
       const nCat = c.categories.length;
@@ -101,14 +131,20 @@ export class MedganEncoding {
     return new MedganEncoding(train.schema, numeric, coded, segments, pos);
   }
 
-  /** n × outputDim row-major, every entry in [0, 1] (one 1 per softmax block). */
+  /** Bytes of the fitted maps (quantile knots). */
+  get sizeBytes(): number {
+    let b = 0;
+    for (const p of this.numeric) b += p.quantile?.sizeBytes ?? 16;
+    return b;
+  }
+
+  /** n × outputDim row-major (one 1 per softmax block; numeric values as numericTransform says). */
   transform(table: Table): Float32Array {
     const n = table.nRows;
     const D = this.outputDim;
     const out = new Float32Array(n * D);
     for (const p of this.numeric) {
       const v = table.numeric(p.spec.name);
-      const range = p.max - p.min;
       for (let i = 0; i < n; i++) {
         const x = v[i];
         const o = i * D;
@@ -117,8 +153,7 @@ export class MedganEncoding {
           if (p.missing >= 0) out[o + p.missing] = 1;
           continue;
         }
-        const u = range > 0 ? (x - p.min) / range : 0;
-        out[o + p.value] = u < 0 ? 0 : u > 1 ? 1 : u;
+        out[o + p.value] = scaleValue(p, x);
       }
     }
     for (const p of this.coded) {
@@ -144,13 +179,10 @@ export class MedganEncoding {
     const cols = allocateColumns(this.schema, n);
     for (const p of this.numeric) {
       const dst = cols[p.col] as Float64Array;
-      const range = p.max - p.min;
       for (let i = 0; i < n; i++) {
         const o = i * D;
         if (p.missing >= 0 && data[o + p.missing] >= 0.5) continue; // allocateColumns fills NaN
-        const u = data[o + p.value];
-        const x = p.min + (u < 0 ? 0 : u > 1 ? 1 : u) * range;
-        dst[i] = finishNumeric(p.spec, x, p.min, p.max, p.resolution);
+        dst[i] = finishNumeric(p.spec, unscaleValue(p, data[o + p.value]), p.min, p.max, p.resolution);
       }
     }
     for (const p of this.coded) {
@@ -169,4 +201,30 @@ export class MedganEncoding {
     }
     return new Table(this.schema, cols);
   }
+}
+
+/**
+ * Levels u ∈ [0, 1] ↔ normal scores Φ⁻¹((u·(K − 1) + ½)/K): the K knots sit at the mid-points of
+ * K equal probability cells, so the training extremes get finite scores (±Φ⁻¹(1 − 1/(2K)), ±3.09
+ * for K = 1000) and the map is exactly invertible.
+ */
+const levelToScore = (u: number, K: number) => normalPpf((u * (K - 1) + 0.5) / K);
+const scoreToLevel = (s: number, K: number) => (normalCdf(s) * K - 0.5) / (K - 1);
+
+/** A training value as the network sees it: its normal score, its empirical-CDF level, or min-max scaled. */
+function scaleValue(p: NumericPart, x: number): number {
+  if (p.quantile) {
+    const u = p.quantile.forward(x);
+    return p.normal ? levelToScore(u, p.quantile.knots.length) : u;
+  }
+  const range = p.max - p.min;
+  const u = range > 0 ? (x - p.min) / range : 0;
+  return u < 0 ? 0 : u > 1 ? 1 : u;
+}
+
+/** The inverse of scaleValue, outputs outside the training range clipped to it. */
+function unscaleValue(p: NumericPart, y: number): number {
+  if (p.quantile) return p.quantile.inverse(p.normal ? scoreToLevel(y, p.quantile.knots.length) : y);
+  const c = y < 0 ? 0 : y > 1 ? 1 : y;
+  return p.min + c * (p.max - p.min);
 }

@@ -2,18 +2,20 @@
  * `medgan` (Choi, Biswal, Malin, Duke, Stewart & Sun 2017, "Generating Multi-label Discrete
  * Patient Records using Generative Adversarial Networks", MLHC), on TensorFlow.js:
  *   1. an autoencoder is pre-trained on the encoded training rows (encoding.ts) with the
- *      cross-entropy reconstruction loss (ops.reconstructionLoss, mean over the batch);
+ *      reconstruction loss (ops.reconstructionLoss, mean over the batch): cross-entropy on binary
+ *      and categorical parts, ½ squared error on numeric values (normal scores by default);
  *   2. a generator G(z), z ~ N(0, I), produces latent codes; records are Dec(G(z)), activated
- *      (sigmoid units, per-block softmax); the decoder is fine-tuned with the generator;
+ *      (sigmoid units, per-block softmax, identity numeric units); the decoder is fine-tuned with
+ *      the generator;
  *   3. a discriminator with minibatch averaging scores records; losses
  *      L_D = −mean log D(x) − mean log(1 − D(Dec(G(z)))), L_G = −mean log D(Dec(G(z))) (the
  *      non-saturating form), computed from logits as softplus terms.
  * Each network has its own Adam (lr 1e-3, β = 0.9, 0.999, ε = 1e-8, TensorFlow's defaults as in
  * the reference) and L2 regularisation λ·‖w‖²/2 on its variables (gradient λ·w). Per epoch,
- * ⌈n / batch⌉ iterations of `discriminatorSteps` D updates (each on a batch drawn without
- * replacement) and `generatorSteps` G updates. Sampling: batch norm uses population statistics
- * pooled over fresh batches after training (the reference's burn-in plus moving averages), then
- * z → G → decoder → activation → encoding.inverse.
+ * ⌈n / batch⌉ iterations (default batch ⌊n/10⌋ within [100, 1000]) of `discriminatorSteps` D
+ * updates (each on a batch drawn without replacement) and `generatorSteps` G updates. Sampling:
+ * batch norm uses population statistics pooled over fresh batches after training (the reference's
+ * burn-in plus moving averages), then z → G → decoder → activation → encoding.inverse.
  * Reproducibility: weights start from Glorot draws on the fit Rng; batch indices and all noise
  * come from Rngs forked from the fit/sample Rng, filled on the host; so the same seed on the same
  * backend gives the same rows. Paper defaults: MEDGAN_PAPER_DEFAULTS (docs/methodology: medgan).
@@ -59,6 +61,16 @@ export const MEDGAN_PAPER_DEFAULTS = {
   generatorSteps: 1,
 } as const;
 
+/**
+ * Default GAN batch: ⌊n/10⌋ clamped to [100, 1000] (and to n), so an epoch is at least ten
+ * iterations on tables of 1,000 rows or more and the paper's 1,000 is kept from 10,000 rows up.
+ * With the paper's fixed 1,000, a 1,000-row table gets one iteration per epoch and the fast
+ * default's 100 epochs leave medGAN undertrained (docs/methodology: medgan).
+ */
+export function defaultBatchSize(n: number): number {
+  return Math.min(n, Math.max(100, Math.min(1000, Math.floor(n / 10))));
+}
+
 const dims = z.array(z.number().int().min(1).max(4096)).max(8);
 
 export const medganParams = z
@@ -67,8 +79,8 @@ export const medganParams = z
     epochs: z.number().int().min(1).max(100_000).default(100),
     /** Autoencoder pre-training epochs (paper 100). */
     pretrainEpochs: z.number().int().min(0).max(100_000).default(100),
-    /** Rows per GAN step (paper 1000; capped at the training rows). */
-    batchSize: z.number().int().min(2).max(1_000_000).default(1000),
+    /** Rows per GAN step (paper 1000). Default: defaultBatchSize(n), ⌊n/10⌋ within [100, 1000]; capped at the training rows. */
+    batchSize: z.number().int().min(2).max(1_000_000).optional(),
     /** Rows per pre-training step (paper 100). */
     pretrainBatchSize: z.number().int().min(1).max(1_000_000).default(100),
     /** Latent width = noise width = generator width (paper 128; the shortcuts need them equal). */
@@ -87,8 +99,16 @@ export const medganParams = z
     /** Discriminator and generator updates per iteration (paper 2 and 1). */
     discriminatorSteps: z.number().int().min(1).max(100).default(2),
     generatorSteps: z.number().int().min(1).max(100).default(1),
+    /** Numeric columns as normal scores of their empirical-CDF levels, the levels on [0, 1] ('quantile') or min-max scaled (an adaptation; see docs). */
+    numericTransform: z.enum(['normal', 'quantile', 'minmax']).default('normal'),
+    /** Output unit of numeric values: 'sigmoid' + cross-entropy, or the count variant's 'relu' / identity ('linear') + squared error. */
+    numericOutput: z.enum(['sigmoid', 'relu', 'linear']).default('linear'),
   })
-  .strict();
+  .strict()
+  .refine((p) => p.numericTransform !== 'normal' || p.numericOutput === 'linear', {
+    message: "numericTransform 'normal' gives unbounded scores and needs numericOutput 'linear'; set numericOutput to 'linear' or numericTransform to 'quantile'",
+    path: ['numericOutput'],
+  });
 export type MedganParams = z.infer<typeof medganParams>;
 
 export interface MedganEpochLog {
@@ -124,13 +144,13 @@ export class MedganModel implements FittedModel {
     readonly history: MedganEpochLog[],
     private readonly signal?: AbortSignal,
   ) {
-    let bytes = 0;
+    let bytes = encoding.sizeBytes;
     for (const l of weights.generator) bytes += l.w.byteLength + l.gamma.byteLength + l.beta.byteLength + l.mean.byteLength + l.variance.byteLength;
     for (const l of weights.decoder) bytes += l.w.byteLength + l.b.byteLength;
     this.sizeBytes = bytes;
   }
 
-  /** n activated rows (n × encoding.outputDim, entries in [0, 1]). */
+  /** n activated rows (n × encoding.outputDim, in the encoding's coordinates). */
   async sampleEncoded(n: number, rng: Rng): Promise<Float32Array> {
     await initBackend();
     const D = this.encoding.outputDim;
@@ -236,7 +256,7 @@ async function trainGan(nets: MedganNetworks, enc: MedganEncoding, data: Float32
   const gVars = [...generatorVariables(nets.generator), ...affineVariables(nets.decoder)];
   const optD = tf.train.adam(p.lr, 0.9, 0.999, 1e-8);
   const optG = tf.train.adam(p.lr, 0.9, 0.999, 1e-8);
-  const bs = Math.min(p.batchSize, n);
+  const bs = Math.min(p.batchSize ?? defaultBatchSize(n), n);
   const iterations = Math.ceil(n / bs);
   const batchRng = rng.fork('batches');
   const noise = rng.fork('noise');
@@ -346,7 +366,7 @@ function copyWeights(nets: MedganNetworks, stats: { mean: Float32Array; variance
 export async function fitMedgan(train: Table, p: MedganParams, ctx: FitContext): Promise<MedganModel> {
   requireRows(train, 'medgan');
   await initBackend();
-  const enc = MedganEncoding.fit(train);
+  const enc = MedganEncoding.fit(train, { numericTransform: p.numericTransform, numericOutput: p.numericOutput });
   const data = enc.transform(train);
   const n = train.nRows;
   const rng = ctx.rng.fork('medgan');

@@ -1,12 +1,14 @@
 /**
  * The tensor pieces of medGAN (Choi et al. 2017) that TensorFlow.js lacks or runs slowly:
  *   activateOutput — the decoder's output activation over the encoding's segments (sigmoid units,
- *     per-block softmax), one custom op computed on the host, exact gradient
- *     (sigmoid: dy·y(1 − y); softmax block: y ⊙ (dy − Σ_block dy·y)). Per-block softmax with tensor
+ *     per-block softmax, ReLU or identity numeric units), one custom op computed on the host, exact
+ *     gradient (sigmoid: dy·y(1 − y); softmax block: y ⊙ (dy − Σ_block dy·y); ReLU: dy·1[l > 0];
+ *     identity: dy). Per-block softmax with tensor
  *     ops needs a split or gather whose gradients are slow or missing on the wasm backend;
  *   reconstructionLoss — Σ_rows Σ_segments of binary cross-entropy (sigmoid units, soft targets
  *     allowed: −t·log p − (1 − t)·log(1 − p)) and softmax cross-entropy (blocks), from logits,
- *     gradient p − t; medGAN's autoencoder loss for binary features, stable in the logits;
+ *     gradient p − t (medGAN's autoencoder loss for binary features, stable in the logits), and
+ *     ½(y − t)² on ReLU/identity units (its squared-error loss for counts), gradient y − t;
  *   withMinibatchMean — minibatch averaging (§2.3): each row concatenated with the batch mean;
  *   batchNorm — batch normalisation (Ioffe & Szegedy 2015) with batch or given statistics.
  */
@@ -24,6 +26,14 @@ export function activateRows(logits: Float32Array, b: number, D: number, segment
       const o = row + s.start;
       if (s.kind === 'sigmoid') {
         out[o] = 1 / (1 + Math.exp(-logits[o]));
+        continue;
+      }
+      if (s.kind === 'linear') {
+        out[o] = logits[o];
+        continue;
+      }
+      if (s.kind === 'relu') {
+        out[o] = logits[o] > 0 ? logits[o] : 0;
         continue;
       }
       let max = -Infinity;
@@ -53,6 +63,10 @@ export function activateOutput(tf: Tf, logits: TF.Tensor2D, segments: OutputSegm
             const o = row + s.start;
             if (s.kind === 'sigmoid') {
               dx[o] = g[o] * y[o] * (1 - y[o]);
+              continue;
+            }
+            if (s.kind === 'linear' || s.kind === 'relu') {
+              dx[o] = s.kind === 'relu' && !(y[o] > 0) ? 0 : g[o];
               continue;
             }
             let dot = 0;
@@ -87,6 +101,15 @@ export function reconstructionLoss(tf: Tf, logits: TF.Tensor2D, target: Float32A
           // −t·log σ(l) − (1 − t)·log(1 − σ(l)) = softplus(l) − t·l, written without overflow.
           total += Math.max(l, 0) - t * l + Math.log1p(Math.exp(-Math.abs(l)));
           grad[o] = 1 / (1 + Math.exp(-l)) - t;
+          continue;
+        }
+        if (s.kind === 'linear' || s.kind === 'relu') {
+          // ½(y − t)², y = l or max(l, 0): gradient y − t, on the scale of the cross-entropies' p − t.
+          const l = v[o];
+          const y = s.kind === 'relu' && l < 0 ? 0 : l;
+          const d = y - target[o];
+          total += 0.5 * d * d;
+          grad[o] = s.kind === 'relu' && l < 0 ? 0 : d;
           continue;
         }
         let max = -Infinity;

@@ -65,6 +65,32 @@ describe('medgan tensor pieces', () => {
     expect(big).toBeCloseTo(80 + 90 + 0.75 * 80 + 0, 3);
   });
 
+  it('ReLU and identity units (numeric values): activation, gradient and ½ squared-error loss with gradient y − t (hand-computed)', () => {
+    const mixed: OutputSegment[] = [
+      { start: 0, width: 1, kind: 'linear' },
+      { start: 1, width: 1, kind: 'relu' },
+      { start: 2, width: 2, kind: 'softmax' },
+    ];
+    const x = tf.tensor2d([
+      [1.5, -0.5, 0, 0],
+      [-2, 0.75, 1, -1],
+    ]);
+    close(activateOutput(tf, x, mixed).dataSync(), [1.5, 0, 0.5, 0.5, -2, 0.75, 1 / (1 + Math.exp(-2)), 1 / (1 + Math.exp(2))], 1e-6);
+    const r = tf.tensor2d([
+      [2, 3, 0, 0],
+      [5, 7, 0, 0],
+    ]);
+    // d/dl Σ r·act(l): identity passes r through; ReLU passes it only where l > 0.
+    close(tf.grad((v) => tf.sum(tf.mul(activateOutput(tf, v as tf.Tensor2D, mixed), r)))(x).dataSync(), [2, 0, 0, 0, 5, 7, 0, 0], 1e-6);
+    // Targets: row 0 [0.5 | 0.25 | 1 0], row 1 [-1 | 1 | 0 1].
+    const target = Float32Array.from([0.5, 0.25, 1, 0, -1, 1, 0, 1]);
+    const expected = 0.5 * 1 + 0.5 * 0.0625 + Math.log(2) + 0.5 * 1 + 0.5 * 0.0625 + (Math.log(Math.exp(1) + Math.exp(-1)) + 1);
+    expect(reconstructionLoss(tf, x, target, mixed).dataSync()[0]).toBeCloseTo(expected, 5);
+    const g = tf.grad((v) => reconstructionLoss(tf, v as tf.Tensor2D, target, mixed))(x).dataSync();
+    const p1 = 1 / (1 + Math.exp(-2));
+    close(g, [1, 0, -0.5, 0.5, -1, -0.25, p1, -p1], 1e-6);
+  });
+
   it('minibatch averaging appends the batch mean to every row (hand-computed), and passes its gradient back', () => {
     const x = tf.tensor2d([
       [1, 2],
@@ -129,8 +155,10 @@ describe('medgan encoding', () => {
     Float64Array.from([1.5, NaN, 3.5, 2]),
   ]);
 
+  const minmax = { numericTransform: 'minmax', numericOutput: 'sigmoid' } as const;
+
   it('lays out sigmoid units and softmax blocks, scales numeric values to [0, 1] and inverts exactly', () => {
-    const enc = MedganEncoding.fit(table);
+    const enc = MedganEncoding.fit(table, minmax);
     expect(enc.segments).toEqual([
       { start: 0, width: 1, kind: 'sigmoid' }, // flag: binary
       { start: 1, width: 3, kind: 'softmax' }, // colour
@@ -152,9 +180,29 @@ describe('medgan encoding', () => {
   });
 
   it('inverse thresholds sigmoid units, takes the argmax of blocks and clips numeric values to the training range', () => {
-    const enc = MedganEncoding.fit(table);
+    const enc = MedganEncoding.fit(table, minmax);
     const row = Float32Array.from([0.49, 0.2, 0.3, 0.5, 0.1, 0.2, 0.7, 1.3, -0.2, 0.4]);
     const t = enc.inverse(row, 1);
     expect(t.row(0)).toEqual({ id: null, flag: 'no', colour: 'blue', pair: null, age: 60, lab: 1.5 });
+  });
+
+  it('normal scores: numeric values become Φ⁻¹ of their level mapped into the knots\' probability cells, linear units, exact inverse', () => {
+    const enc = MedganEncoding.fit(table, { numericTransform: 'normal', numericOutput: 'linear' });
+    expect(enc.segments.slice(3).map((s) => s.kind)).toEqual(['linear', 'linear', 'sigmoid']); // age, lab value, lab missing
+    const x = enc.transform(table);
+    // age [20, 60, 40, 30]: four knots, levels 0, 1, 2/3, 1/3 → cells (k + ½)/4 = 0.125, 0.875, 0.625, 0.375.
+    const z125 = -1.1503493803760079;
+    const z375 = -0.31863936396437514;
+    close([x[7], x[17], x[27], x[37]], [z125, -z125, -z375, z375], 1e-6);
+    // lab [1.5, NaN, 3.5, 2]: three knots; the missing row holds the mean score, here 0.
+    close([x[8], x[18], x[28], x[38]], [-0.967421566101701, 0, 0.967421566101701, 0], 1e-6);
+    const back = enc.inverse(x, 4);
+    expect(Array.from(back.numeric('age'))).toEqual([20, 60, 40, 30]);
+    expect(Array.from(back.numeric('lab'))).toEqual([1.5, NaN, 3.5, 2]);
+    // Scores past the extreme cells clip to the training range; between knots they interpolate.
+    const row = Float32Array.from([0, 1, 0, 0, 1, 0, 0, 6, -6, 0]);
+    expect(enc.inverse(row, 1).row(0)).toMatchObject({ age: 60, lab: 1.5 });
+    row[7] = 0; // level ½ of age: halfway between knots 30 and 40
+    expect(enc.inverse(row, 1).row(0)).toMatchObject({ age: 35 });
   });
 });
