@@ -30,6 +30,7 @@ import { throwIfAborted } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
 import type { Table } from '../../core/table.js';
 import { type EncodedPoints, encodePoints, fitDistanceEncoding, nearestDistances } from '../../ml/distance.js';
+import { upperBound } from '../copula/distributions.js';
 
 export interface GuardSettings {
   /** Share of the training rows held out from training for the guard. */
@@ -95,18 +96,6 @@ function quantileSorted(sorted: Float64Array, q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
-/** Number of sorted values ≤ x. */
-function countAtMost(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** The statistic Q of the module comment for original O, holdout H and synthetic S. */
 export function sensitivityStatistic(O: EncodedPoints, H: EncodedPoints, S: EncodedPoints, qtMax: number, levels: number, signal?: AbortSignal): number {
   const hToO = nearestDistances(O, H, { signal });
@@ -127,7 +116,7 @@ export function sensitivityStatistic(O: EncodedPoints, H: EncodedPoints, S: Enco
   let acc = 0;
   for (let j = 0; j < levels; j++) {
     const q = levels === 1 ? 0 : (j * qtMax) / (levels - 1);
-    acc += countAtMost(s, quantileSorted(h, q)) / s.length - q;
+    acc += upperBound(s, quantileSorted(h, q)) / s.length - q;
   }
   return acc / levels;
 }
