@@ -36,6 +36,12 @@ export interface FittedModel {
    * cost measures (ids `cost.*`), e.g. how many training rows an LLM prompt exposed.
    */
   measures?(): Measure[];
+  /**
+   * Release what the model holds outside the JS heap (TensorFlow.js tensors). Called once the
+   * caller has sampled and read `usage`/`measures`; matters when one process fits many models
+   * (shadow modelling, long suites).
+   */
+  dispose?(): void;
 }
 
 export interface Generator<P = any> {

@@ -264,6 +264,7 @@ async function syntheticFor(
       });
       work.emit(cost.map((m) => measureRecord(stamp, GENERATOR_SOURCE, 'cost', m, durationMs)));
     }
+    model.dispose?.();
     return { table, status: 'ok' };
   } catch (err) {
     if (err instanceof SynthbenchError && err.code === 'ABORTED') throw err;

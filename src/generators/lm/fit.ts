@@ -74,6 +74,8 @@ export interface TabularLmModel extends FittedModel {
   readonly guard?: GuardOutcome;
   readonly stats: TrainingStats;
   measures(): Measure[];
+  /** Frees the network's tensors; the model cannot sample afterwards. */
+  dispose(): void;
 }
 
 export interface TrainingStats {
@@ -168,6 +170,7 @@ export async function fitTabularLm(train: Table, p: TabularLmParams, ctx: FitCon
       return sampleRows(model, tok, n, r, sampling, resolveConditions(tok, conditions));
     },
     measures: () => lmMeasures(stats, outcome),
+    dispose: () => model.dispose(),
   };
 }
 

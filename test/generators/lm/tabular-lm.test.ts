@@ -47,11 +47,16 @@ describe('tabular-lm generator', () => {
 
   it('every column kind (negatives, missing, datetime, id) survives a real-transformer fit with the guard off', async () => {
     const table = everyKindTable(120, 8);
+    const tf = await import('@tensorflow/tfjs');
+    const before = tf.memory().numTensors;
     const model = await tabularLm.fit(table, tabularLmParams.parse({ ...tiny, epochs: 2, guard: false }), { seed: 1, rng: new Rng(1), progress: { update() {} } });
     const s = await model.sample(200, new Rng(2));
     expectWithinSchema(table, s);
     expect(Array.from(s.numeric('pid')).every(Number.isNaN)).toBe(true);
     expect(model.measures().find((m) => m.id === 'cost.lm-stopped-epoch')).toMatchObject({ value: 2, note: 'guard off' });
+    // The runner and shadow refits call dispose after sampling: nothing may stay behind.
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   }, 60_000);
 
   it('stops on abort between steps', async () => {

@@ -18,7 +18,7 @@ import type { Generator } from '../../../generators/types.js';
 import { shadowFeatures, type ShadowFeatureSpec } from './features.js';
 
 /** Trains the generator on a table with a seed and returns something that samples. */
-export type ShadowFitter = (train: Table, seed: number) => Promise<{ sample(n: number, rng: Rng): Table | Promise<Table> }>;
+export type ShadowFitter = (train: Table, seed: number) => Promise<{ sample(n: number, rng: Rng): Table | Promise<Table>; dispose?(): void }>;
 
 /** What distinguishes one release: whether the target is in the shadow dataset, and its seed. */
 export interface ReleaseTask {
@@ -43,6 +43,7 @@ export async function shadowRelease(
   if (withTarget) data = data.take(Array.from({ length: size - 1 }, (_, i) => i)).concat(target);
   const model = await fit(data, r.nextUint32());
   const syn = await model.sample(size, r.fork('sample'));
+  model.dispose?.();
   return shadowFeatures(spec, syn, target);
 }
 
