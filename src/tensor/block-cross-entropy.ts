@@ -18,6 +18,26 @@ export interface Span {
 }
 
 /**
+ * One block v[o .. o + width) of one row: writes softmax(block) − target into grad and returns
+ * Σ_k target_k · (logsumexp(block) − v_k). Soft targets (summing to 1) are allowed; with a one-hot
+ * target this is the block's cross-entropy. Shared by every host-side softmax loss.
+ */
+export function softmaxCrossEntropyBlock(v: Float32Array, target: Float32Array, grad: Float32Array, o: number, width: number): number {
+  let max = -Infinity;
+  for (let k = 0; k < width; k++) if (v[o + k] > max) max = v[o + k];
+  let sum = 0;
+  for (let k = 0; k < width; k++) sum += grad[o + k] = Math.exp(v[o + k] - max);
+  const lse = max + Math.log(sum);
+  let total = 0;
+  for (let k = 0; k < width; k++) {
+    const t = target[o + k];
+    grad[o + k] = grad[o + k] / sum - t;
+    if (t !== 0) total += t * (lse - v[o + k]);
+  }
+  return total;
+}
+
+/**
  * logits: [b, D]; target: b × D row-major, one 1 per span per row (other positions ignored).
  * Returns the sum over rows and spans.
  */
@@ -29,21 +49,7 @@ export function blockCrossEntropy(tf: Tf, logits: TF.Tensor2D, target: Float32Ar
     let total = 0;
     for (let i = 0; i < b; i++) {
       const row = i * D;
-      for (const s of spans) {
-        const o = row + s.start;
-        let max = -Infinity;
-        for (let k = 0; k < s.width; k++) if (v[o + k] > max) max = v[o + k];
-        let sum = 0;
-        for (let k = 0; k < s.width; k++) sum += grad[o + k] = Math.exp(v[o + k] - max);
-        const lse = max + Math.log(sum);
-        for (let k = 0; k < s.width; k++) {
-          grad[o + k] /= sum;
-          if (target[o + k] > 0.5) {
-            total += lse - v[o + k];
-            grad[o + k] -= 1;
-          }
-        }
-      }
+      for (const s of spans) total += softmaxCrossEntropyBlock(v, target, grad, row + s.start, s.width);
     }
     save([]);
     return {

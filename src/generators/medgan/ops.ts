@@ -13,6 +13,8 @@
  *   batchNorm — batch normalisation (Ioffe & Szegedy 2015) with batch or given statistics.
  */
 import type * as TF from '@tensorflow/tfjs';
+import { softmaxCrossEntropyBlock } from '../../tensor/block-cross-entropy.js';
+import { readFloat32 } from '../../tensor/readback.js';
 import type { OutputSegment } from './encoding.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
@@ -88,7 +90,7 @@ export function activateOutput(tf: Tf, logits: TF.Tensor2D, segments: OutputSegm
 export function reconstructionLoss(tf: Tf, logits: TF.Tensor2D, target: Float32Array, segments: OutputSegment[]): TF.Scalar {
   const [b, D] = logits.shape;
   const f = tf.customGrad(((x: TF.Tensor, save: TF.GradSaveFunc) => {
-    const v = x.dataSync() as Float32Array;
+    const v = readFloat32(tf, x);
     const grad = new Float32Array(b * D);
     let total = 0;
     for (let i = 0; i < b; i++) {
@@ -112,16 +114,7 @@ export function reconstructionLoss(tf: Tf, logits: TF.Tensor2D, target: Float32A
           grad[o] = s.kind === 'relu' && l < 0 ? 0 : d;
           continue;
         }
-        let max = -Infinity;
-        for (let k = 0; k < s.width; k++) if (v[o + k] > max) max = v[o + k];
-        let sum = 0;
-        for (let k = 0; k < s.width; k++) sum += grad[o + k] = Math.exp(v[o + k] - max);
-        const lse = max + Math.log(sum);
-        for (let k = 0; k < s.width; k++) {
-          const t = target[o + k];
-          grad[o + k] = grad[o + k] / sum - t;
-          total += t * (lse - v[o + k]);
-        }
+        total += softmaxCrossEntropyBlock(v, target, grad, o, s.width);
       }
     }
     save([]);
