@@ -18,6 +18,7 @@ import { loadDataset } from '../src/data/registry.js';
 import { fitTabularEncoder } from '../src/encode/tabular-encoder.js';
 import { tvae, tvaeParams } from '../src/generators/vae/tvae.js';
 import { type BackendName, initBackend } from '../src/tensor/backend.js';
+import { summary } from './stats.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = process.env.SYNTHBENCH_DATA_DIR ?? path.resolve(root, '..', 'shared', 'datasets');
@@ -25,13 +26,6 @@ const { values: args } = parseArgs({
   options: { backend: { type: 'string', default: 'wasm' }, epochs: { type: 'string', default: '5' }, samples: { type: 'string', default: '3' } },
 });
 const ADULT_DATA_ROWS = 32_561;
-
-function summary(xs: number[]) {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-  return { median: +median.toFixed(3), min: +s[0].toFixed(3), max: +s[s.length - 1].toFixed(3), n: s.length };
-}
 
 const backend = await initBackend(args.backend as BackendName);
 const { table } = await loadDataset('adult', { dataDir, download: false });

@@ -22,6 +22,7 @@ import { loadDataset } from '../src/data/registry.js';
 import { fitTabularEncoder } from '../src/encode/tabular-encoder.js';
 import { CTGAN_FAST_SETTINGS, ctganParams, trainCtgan } from '../src/generators/gan/ctgan.js';
 import { type BackendName, initBackend } from '../src/tensor/backend.js';
+import { median } from './stats.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = process.env.SYNTHBENCH_DATA_DIR ?? path.resolve(root, '..', 'shared', 'datasets');
@@ -30,10 +31,6 @@ const epochs = Number(process.argv[3] ?? 4);
 const networks = process.argv[4] ?? 'paper';
 const ADULT_DATA_ROWS = 32_561;
 
-const median = (a: number[]) => {
-  const s = [...a].sort((x, y) => x - y);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const fmt = (a: number[]) => `median ${median(a).toFixed(3)} s (min ${Math.min(...a).toFixed(3)}, max ${Math.max(...a).toFixed(3)}, n = ${a.length})`;
 
 const info = await initBackend(backend);

@@ -23,6 +23,8 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../src/core/rng.js';
 import { LM_DEFAULTS, LM_TRAIN_DEFAULTS, createLanguageModel } from '../src/generators/lm/transformer.js';
 import { type BackendName, initBackend } from '../src/tensor/backend.js';
+import { summary as summarize } from './stats.js';
+const summary = (xs: number[], digits = 0) => summarize(xs, digits);
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args, positionals } = parseArgs({
@@ -40,14 +42,6 @@ const { values: args, positionals } = parseArgs({
   },
 });
 const num = (k: keyof typeof args) => Number(args[k]);
-
-function summary(xs: number[], digits = 0) {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-  const r = (v: number) => +v.toFixed(digits);
-  return { median: r(median), min: r(s[0]), max: r(s[s.length - 1]), n: s.length };
-}
 
 /** Wall and CPU milliseconds of f. */
 function timed(f: () => void): { wall: number; cpu: number } {

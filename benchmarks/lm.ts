@@ -21,6 +21,7 @@ import { loadDataset } from '../src/data/registry.js';
 import { fitTabularLm, tabularLmParams } from '../src/generators/lm/fit.js';
 import { createLanguageModel } from '../src/generators/lm/transformer.js';
 import { initBackend } from '../src/tensor/backend.js';
+import { summary as summarize } from './stats.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = process.env.SYNTHBENCH_DATA_DIR ?? path.resolve(root, '..', 'shared', 'datasets');
@@ -41,12 +42,7 @@ const train = table.take(Int32Array.from({ length: Math.min(Number(args['train-r
 const params = tabularLmParams.parse({ ...JSON.parse(args.params), epochs: Number(args.epochs), guard: false });
 const sampleRows = Number(args['sample-rows']);
 
-const summary = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-  return { median: +median.toFixed(1), min: +s[0].toFixed(1), max: +s[s.length - 1].toFixed(1), values: xs.map((x) => +x.toFixed(1)) };
-};
+const summary = (xs: number[]) => ({ ...summarize(xs, 1), values: xs.map((x) => +x.toFixed(1)) });
 
 const tokensPerSecond: number[] = [];
 const tokensPerCpuSecond: number[] = [];

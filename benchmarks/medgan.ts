@@ -11,17 +11,11 @@ import { Rng } from '../src/core/rng.js';
 import { loadDataset } from '../src/data/registry.js';
 import { defaultBatchSize, fitMedgan, medganParams } from '../src/generators/medgan/medgan.js';
 import { type BackendName, initBackend } from '../src/tensor/backend.js';
+import { summary } from './stats.js';
 
 const { values: args } = parseArgs({
   options: { backend: { type: 'string', default: 'wasm' }, rows: { type: 'string', default: '3000' }, epochs: { type: 'string', default: '5' } },
 });
-
-function summary(xs: number[]) {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-  return { median: +median.toFixed(3), min: +s[0].toFixed(3), max: +s[s.length - 1].toFixed(3), n: s.length };
-}
 
 const backend = await initBackend(args.backend as BackendName);
 const { table } = await loadDataset('cohort', { params: { n: Number(args.rows) } });
