@@ -35,22 +35,35 @@ export class HostAdam {
   step(grads: (Float32Array | undefined)[]): void {
     this.t++;
     const { beta1: b1, beta2: b2, epsilon: eps, weightDecay: wd } = this;
-    const c1 = 1 / (1 - b1 ** this.t);
+    const lrHat = this.lr / (1 - b1 ** this.t);
     const c2 = 1 / (1 - b2 ** this.t);
-    const lr = this.lr;
-    this.params.forEach((p, k) => {
-      const w = p.value;
-      const g = grads[k];
-      const m = this.m[k];
-      const v = this.v[k];
-      for (let i = 0; i < w.length; i++) {
-        const gi = (g ? g[i] : 0) + wd * w[i];
-        const mi = b1 * m[i] + (1 - b1) * gi;
-        const vi = b2 * v[i] + (1 - b2) * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        w[i] -= (lr * (mi * c1)) / (Math.sqrt(vi * c2) + eps);
-      }
-    });
+    for (let k = 0; k < this.params.length; k++) {
+      const w = this.params[k].value;
+      adamUpdate(w, grads[k] ?? zeros(w.length), this.m[k], this.v[k], b1, b2, lrHat, c2, eps, wd);
+    }
+  }
+}
+
+let zeroBuf = new Float32Array(0);
+function zeros(n: number): Float32Array {
+  if (zeroBuf.length < n) zeroBuf = new Float32Array(n);
+  return zeroBuf;
+}
+
+/**
+ * One array's update, a monomorphic top-level loop (about twice as fast in V8 as the same loop in
+ * a closure with an optional gradient).
+ */
+function adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, b1: number, b2: number, lrHat: number, c2: number, eps: number, wd: number): void {
+  const a1 = 1 - b1;
+  const a2 = 1 - b2;
+  for (let i = 0; i < w.length; i++) {
+    const wi = w[i];
+    const gi = g[i] + wd * wi;
+    const mi = b1 * m[i] + a1 * gi;
+    const vi = b2 * v[i] + a2 * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    w[i] = wi - (lrHat * mi) / (Math.sqrt(vi * c2) + eps);
   }
 }

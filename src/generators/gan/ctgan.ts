@@ -23,7 +23,7 @@ import { fillDropoutMask, fillGumbel, fillStandardNormal, fillUniformOpen } from
 import { requireRows, requireSampleSize } from '../common.js';
 import type { FitContext, FittedModel, Generator } from '../types.js';
 import { ConditionSampler } from './condition-sampler.js';
-import { Critic } from './critic.js';
+import { Critic, writePacks } from './critic.js';
 import { type OutputLayout, generatorLoss } from './generator-loss.js';
 import { GeneratorNet, parameterBytes } from './networks.js';
 import { type Segment, activateOutput, outputSegments } from './output-activation.js';
@@ -103,16 +103,6 @@ function generatorInput(rng: Rng, rows: number, embeddingDim: number, cond: Floa
     if (condDim) out.set(cond.subarray(i * condDim, (i + 1) * condDim), i * w + embeddingDim);
   }
   return out;
-}
-
-/** Rows [x ⊕ cond] written at row offset `at` of a (· × (dim + condDim)) buffer. */
-function concatRows(x: Float32Array, cond: Float32Array, rows: number, dim: number, condDim: number, out: Float32Array, at: number): void {
-  const w = dim + condDim;
-  for (let i = 0; i < rows; i++) {
-    const o = (at + i) * w;
-    out.set(x.subarray(i * dim, (i + 1) * dim), o);
-    if (condDim) out.set(cond.subarray(i * condDim, (i + 1) * condDim), o + dim);
-  }
 }
 
 export class CtganModel implements FittedModel {
@@ -203,8 +193,9 @@ export async function trainCtgan(
   const segments = outputSegments(encoder.blocks);
 
   const initRng = ctx.rng.fork(id, 'init');
-  const generator = new GeneratorNet(E + C, params.generatorDims, D, initRng.fork('generator'));
-  const critic = new Critic(W, params.criticDims, pac, params.dropout, params.leakySlope, initRng.fork('critic'));
+  // The condition vector is one-hot: both networks take its products from its nonzeros.
+  const generator = new GeneratorNet(E + C, params.generatorDims, D, initRng.fork('generator'), C);
+  const critic = new Critic(W, params.criticDims, pac, params.dropout, params.leakySlope, initRng.fork('critic'), C);
   const optG = new HostAdam(generator.params, params.generatorLr, params.beta1, params.beta2, 1e-8, params.weightDecay);
   const optD = new HostAdam(critic.params, params.criticLr, params.beta1, params.beta2, 1e-8, params.weightDecay);
   const batchRng = ctx.rng.fork(id, 'batches');
@@ -243,8 +234,8 @@ export async function trainCtgan(
       real.set(data.subarray(row * D, (row + 1) * D), i * D);
     }
     fakeRows(c1);
-    concatRows(fake, c1, B, D, C, xCritic, 0);
-    concatRows(real, c2, B, D, C, xCritic, B);
+    writePacks(fake, c1, B, D, C, pac, xCritic, 0);
+    writePacks(real, c2, B, D, C, pac, xCritic, P);
     // x̂ = ε·real + (1 − ε)·fake with one ε per pack, conditions included (as in the reference).
     fillUniformOpen(noise, eps);
     const packW = pac * W;

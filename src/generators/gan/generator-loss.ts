@@ -6,10 +6,18 @@
  * critic and the cross-entropy reads the raw logits. The critic's input gradient comes in closed
  * form from critic.ts; only the generator's own parameters are differentiated.
  */
-import type { Critic } from './critic.js';
+import { type Critic, writePacks } from './critic.js';
 import type { GeneratorNet } from './networks.js';
 import { disposeTape } from './networks.js';
 import { type Segment, activateOutput, activateOutputBackward, conditionLoss } from './output-activation.js';
+
+/** Scratch arrays reused across calls (each call uses them synchronously, start to end). */
+const scratch = new Map<string, Float32Array>();
+function buffer(key: string, n: number): Float32Array {
+  let b = scratch.get(key);
+  if (!b || b.length !== n) scratch.set(key, (b = new Float32Array(n)));
+  return b;
+}
 
 export interface OutputLayout {
   /** Encoded width. */
@@ -38,24 +46,20 @@ export function generatorLoss(
   fake = new Float32Array(rows * layout.dim),
 ): { loss: number; grads: Float32Array[] } {
   const { dim: D, condDim: C, segments, discrete, tau } = layout;
-  const W = D + C;
   const P = rows / critic.pac;
   const { raw, tape } = generator.forward(input, rows, true);
-  const dRaw = new Float32Array(rows * D);
+  const dRaw = buffer('dRaw', rows * D).fill(0);
   let loss: number;
   try {
     activateOutput(raw, rows, D, segments, tau, gumbel, fake);
-    const x = new Float32Array(rows * W);
-    for (let i = 0; i < rows; i++) {
-      x.set(fake.subarray(i * D, (i + 1) * D), i * W);
-      if (C) x.set(cond.subarray(i * C, (i + 1) * C), i * W + D);
-    }
+    const x = writePacks(fake, cond, rows, D, C, critic.pac, buffer('packs', rows * (D + C)));
     const { scores, grad } = critic.scoresAndInputGradient(x, P, masks);
     let mean = 0;
     for (let p = 0; p < P; p++) mean += scores[p];
-    // ∂(−mean score)/∂fake: −1/P times each pack's input gradient, condition columns dropped.
-    const dFake = new Float32Array(rows * D);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < D; j++) dFake[i * D + j] = -grad[i * W + j] / P;
+    // ∂(−mean score)/∂fake: −1/P times the packs' input gradient over their data columns, which
+    // (packs being [x₁ … x_pac, c₁ … c_pac]) lie in row order, rows × D.
+    const dFake = buffer('dFake', rows * D);
+    for (let k = 0; k < rows * D; k++) dFake[k] = -grad[k] / P;
     activateOutputBackward(fake, dFake, rows, D, segments, tau, dRaw);
     loss = -mean / P + conditionLoss(raw, rows, D, discrete, cond, dRaw);
   } catch (err) {

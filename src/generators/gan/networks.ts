@@ -10,35 +10,44 @@
  * run on the host in typed arrays, because on the wasm backend each elementwise kernel costs
  * about as much as the whole fused host loop. The backward pass skips what no parameter needs:
  * the gradient with respect to the network input (z and the condition) is never formed, and each
- * layer's input gradient is computed only for the columns produced by earlier layers.
+ * layer's input gradient is computed only for the columns produced by earlier layers. The last
+ * `sparseTail` input columns (CTGAN's one-hot condition) reach every layer through the residual
+ * concatenation; their products are formed from their nonzeros on the host (tensor/sparse-rows.ts)
+ * instead of densely, about a fifth of the generator's arithmetic on Adult.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../core/rng.js';
 import type { HostParam } from '../../tensor/adam.js';
 import { linearInit } from '../../tensor/init.js';
 import { readFloat32 } from '../../tensor/readback.js';
+import { type SparseRows, addSparseProduct, addSparseTransposeProduct, splitSparseTail } from '../../tensor/sparse-rows.js';
 
 export const BN_EPS = 1e-5;
 
 /** What the backward pass needs from a forward pass. */
 export interface GeneratorTape {
   rows: number;
-  /** Input of each FC layer (hidden layers, then the output layer), as tensors. */
+  /** Dense columns of each FC layer's input (hidden layers, then the output layer), as tensors. */
   inputs: tf.Tensor2D[];
-  /** Per hidden layer: normalised pre-activations x̂, 1/√(σ² + ε), and the ReLU outputs. */
+  /** Nonzeros of the input's sparse tail (undefined without one). */
+  sparse?: SparseRows;
+  /** Per hidden layer: normalised pre-activations x̂, 1/√(σ² + ε), and the ReLU outputs' bits. */
   xhat: Float32Array[];
   invStd: Float64Array[];
-  relu: Float32Array[];
+  reluBits: Int32Array[];
 }
 
 /** Host buffers reused across steps (allocating megabyte arrays every step costs more than the loops). */
 interface Work {
   rows: number;
+  /** Dense columns of the network input. */
+  x0: Float32Array;
+  sparse?: SparseRows;
   y: Float32Array[];
   h: Float32Array[];
   raw: Float32Array;
   xhat: Float32Array[];
-  relu: Float32Array[];
+  reluBits: Int32Array[];
   grads: Float32Array[];
   dz: Float32Array[];
   dY: Float32Array[];
@@ -56,17 +65,18 @@ export class GeneratorNet {
   private buffers(rows: number): Work {
     if (this.work?.rows === rows) return this.work;
     const f = (n: number) => new Float32Array(n);
-    let width = this.inputDim;
+    let width = this.denseInputDim;
     const h: Float32Array[] = [];
     for (const hl of this.dims) h.push(f(rows * (width += hl)));
-    const produced = width - this.inputDim;
+    const produced = width - this.denseInputDim;
     this.work = {
       rows,
+      x0: f(rows * this.denseInputDim),
       y: this.dims.map((hl) => f(rows * hl)),
       h,
       raw: f(rows * this.outputDim),
       xhat: this.dims.map((hl) => f(rows * hl)),
-      relu: this.dims.map((hl) => f(rows * hl)),
+      reluBits: this.dims.map((hl) => new Int32Array(rows * hl)),
       grads: this.params.map((p) => f(p.value.length)),
       dz: this.dims.map((hl) => f(rows * hl)),
       dY: this.dims.map((hl) => f(rows * hl)),
@@ -76,13 +86,20 @@ export class GeneratorNet {
     return this.work;
   }
 
+  /** Input columns multiplied densely (the rest form the sparse tail). */
+  readonly denseInputDim: number;
+
+  /** sparseTail: how many of the last input columns are mostly zero (CTGAN's condition vector). */
   constructor(
     readonly inputDim: number,
     readonly dims: number[],
     outputDim: number,
     rng: Rng,
+    readonly sparseTail = 0,
   ) {
+    if (sparseTail < 0 || sparseTail > inputDim) throw new Error(`GeneratorNet: sparse tail ${sparseTail} outside [0, ${inputDim}]`);
     this.outputDim = outputDim;
+    this.denseInputDim = inputDim - sparseTail;
     let width = inputDim;
     dims.forEach((h, l) => {
       const { weight, bias } = linearInit(rng, width, h);
@@ -103,14 +120,22 @@ export class GeneratorNet {
     return k < L ? { w: this.params[4 * k], b: this.params[4 * k + 1] } : { w: this.params[4 * L], b: this.params[4 * L + 1] };
   }
 
-  /** Uploads the host weights (call after every optimizer step). */
+  /** Weight rows of FC layer k that multiply the sparse tail (tail × fanOut). */
+  private tailRows(k: number): Float32Array {
+    const { w } = this.fc(k);
+    return w.value.subarray((w.shape[0] - this.sparseTail) * w.shape[1]);
+  }
+
+  /** Uploads the host weights' dense rows (call after every optimizer step). */
   sync(): void {
     this.release();
     const W: tf.Tensor2D[] = [];
     const b: tf.Tensor1D[] = [];
     for (let k = 0; k <= this.dims.length; k++) {
       const { w, b: bias } = this.fc(k);
-      W.push(tf.keep(tf.tensor2d(w.value, w.shape as [number, number])));
+      const [fanIn, fanOut] = w.shape;
+      const dense = fanIn - this.sparseTail;
+      W.push(tf.keep(tf.tensor2d(w.value.subarray(0, dense * fanOut), [dense, fanOut])));
       b.push(tf.keep(tf.tensor1d(bias.value)));
     }
     this.tensors = { W, b, WtTrim: W.map(() => null) };
@@ -143,15 +168,17 @@ export class GeneratorNet {
   forward(input: Float32Array, rows: number, keep = false): { raw: Float32Array; tape?: GeneratorTape } {
     const t = this.weights();
     const work = this.buffers(rows);
-    const tape: GeneratorTape = { rows, inputs: [], xhat: [], invStd: [], relu: [] };
-    let h = input;
-    let width = this.inputDim;
+    const sparse = this.sparseTail ? (work.sparse = splitSparseTail(input, rows, this.inputDim, this.sparseTail, work.x0, work.sparse)) : undefined;
+    const tape: GeneratorTape = { rows, inputs: [], sparse, xhat: [], invStd: [], reluBits: [] };
+    let h = sparse ? work.x0 : input;
+    let width = this.denseInputDim;
     for (let l = 0; l < this.dims.length; l++) {
       const hl = this.dims[l];
       const hT = tf.tensor2d(h, [rows, width]);
       const yT = tf.fused.matMul({ a: hT, b: t.W[l], bias: t.b[l] });
       const y = readFloat32(tf, yT, work.y[l]);
       yT.dispose();
+      if (sparse) addSparseProduct(sparse, this.tailRows(l), hl, y);
       if (keep) tape.inputs.push(hT);
       else hT.dispose();
       const gamma = this.params[4 * l + 2].value;
@@ -177,25 +204,27 @@ export class GeneratorNet {
       const next = work.h[l];
       for (let i = 0, k = 0; i < rows; i++) {
         const o = i * (hl + width);
+        // max(z, 0) as (z + |z|)/2 (exact): a data-dependent branch mispredicts on half the units.
         for (let j = 0; j < hl; j++, k++) {
           const z = scale[j] * y[k] + shift[j];
-          next[o + j] = z > 0 ? z : 0;
+          next[o + j] = (z + Math.abs(z)) * 0.5;
         }
         next.set(h.subarray(i * width, (i + 1) * width), o + hl);
       }
       if (keep) {
         const xhat = work.xhat[l];
-        const relu = work.relu[l];
+        const bits = work.reluBits[l];
+        const nextBits = new Int32Array(next.buffer, next.byteOffset, next.length);
         for (let i = 0, k = 0; i < rows; i++) {
           const o = i * (hl + width);
           for (let j = 0; j < hl; j++, k++) {
             xhat[k] = (y[k] - mean[j]) * invStd[j];
-            relu[k] = next[o + j];
+            bits[k] = nextBits[o + j];
           }
         }
         tape.xhat.push(xhat);
         tape.invStd.push(invStd);
-        tape.relu.push(relu);
+        tape.reluBits.push(bits);
       }
       h = next;
       width += hl;
@@ -205,6 +234,7 @@ export class GeneratorNet {
     const rawT = tf.fused.matMul({ a: hT, b: t.W[L], bias: t.b[L] });
     const raw = readFloat32(tf, rawT, work.raw);
     rawT.dispose();
+    if (sparse) addSparseProduct(sparse, this.tailRows(L), this.outputDim, raw);
     if (keep) {
       tape.inputs.push(hT);
       return { raw, tape };
@@ -236,6 +266,7 @@ export class GeneratorNet {
       tf.tidy(() => {
         const dT = tf.tensor2d(dRaw, [n, D]);
         readFloat32(tf, tf.matMul(tf.transpose(tape.inputs[L]), dT), grads[4 * L]);
+        this.tailGradient(tape, L, dRaw, D, grads[4 * L]);
         const trim = this.trimmedTranspose(L);
         if (trim) readFloat32(tf, tf.matMul(dT, trim), dAcc);
       });
@@ -243,7 +274,7 @@ export class GeneratorNet {
       for (let l = L - 1; l >= 0; l--) {
         const hl = this.dims[l];
         const xhat = tape.xhat[l];
-        const relu = tape.relu[l];
+        const bits = tape.reluBits[l];
         const inv = tape.invStd[l];
         const gamma = this.params[4 * l + 2].value;
         const dGamma = new Float64Array(hl);
@@ -252,7 +283,10 @@ export class GeneratorNet {
         for (let i = 0; i < n; i++) {
           const a = i * produced + offset[l];
           for (let j = 0; j < hl; j++) {
-            const g = relu[i * hl + j] > 0 ? dAcc[a + j] : 0;
+            // ReLU′ without a branch: an output is +0 (bits 0) or positive (bits > 0), so
+            // (bits | −bits) >>> 31 is 1 exactly where it is positive.
+            const r = bits[i * hl + j];
+            const g = dAcc[a + j] * ((r | -r) >>> 31);
             dz[i * hl + j] = g;
             dGamma[j] += g * xhat[i * hl + j];
             dBeta[j] += g;
@@ -261,17 +295,22 @@ export class GeneratorNet {
         // Batch-norm backward through the batch statistics:
         // dY = (1/σ)·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)), dx̂ = γ·dz (so Σ dx̂ = γΣdz, Σ dx̂x̂ = γ·dγ).
         const dY = work.dY[l];
-        for (let i = 0; i < n; i++)
-          for (let j = 0; j < hl; j++) {
-            const k = i * hl + j;
-            dY[k] = gamma[j] * inv[j] * (dz[k] - dBeta[j] / n - (xhat[k] * dGamma[j]) / n);
-          }
+        const a = new Float64Array(hl);
+        const mB = new Float64Array(hl);
+        const mG = new Float64Array(hl);
+        for (let j = 0; j < hl; j++) {
+          a[j] = gamma[j] * inv[j];
+          mB[j] = dBeta[j] / n;
+          mG[j] = dGamma[j] / n;
+        }
+        for (let i = 0, k = 0; i < n; i++) for (let j = 0; j < hl; j++, k++) dY[k] = a[j] * (dz[k] - mB[j] - xhat[k] * mG[j]);
         grads[4 * l + 2].set(dGamma);
         grads[4 * l + 3].set(dBeta);
         columnSums(dY, n, hl, grads[4 * l + 1]);
         tf.tidy(() => {
           const dYT = tf.tensor2d(dY, [n, hl]);
           readFloat32(tf, tf.matMul(tf.transpose(tape.inputs[l]), dYT), grads[4 * l]);
+          this.tailGradient(tape, l, dY, hl, grads[4 * l]);
           const trim = this.trimmedTranspose(l);
           if (!trim) return;
           // This layer's input is [ReLU_{l−1}, …, ReLU_0, input]: those blocks sit right after ReLU_l.
@@ -285,6 +324,14 @@ export class GeneratorNet {
       disposeTape(tape);
     }
     return grads;
+  }
+
+  /** Gradient rows of FC layer k's sparse-tail weights (Sᵀ·dY), after its dense rows in `grad`. */
+  private tailGradient(tape: GeneratorTape, k: number, dY: Float32Array, fanOut: number, grad: Float32Array): void {
+    if (!tape.sparse) return;
+    const g = grad.subarray(grad.length - this.sparseTail * fanOut);
+    g.fill(0);
+    addSparseTransposeProduct(tape.sparse, dY, fanOut, g);
   }
 
   private release(): void {

@@ -54,18 +54,23 @@ describe('reference LeakyReLU from ReLU', () => {
 });
 
 describe('critic loss in closed form (WGAN-GP with PacGAN)', () => {
-  for (const dims of [[16, 8], [12], []]) {
-    it(`equals double backpropagation: value and every weight gradient (hidden ${JSON.stringify(dims)})`, () => {
-      const critic = new Critic(5, dims, 2, 0.5, 0.2, new Rng(1));
+  // condDim > 0: the last condDim columns of each row are a condition taken as a sparse tail;
+  // half its entries are zeroed so both the skipped zeros and the nonzeros are exercised.
+  for (const [dims, condDim] of [[[16, 8], 0], [[12], 0], [[], 0], [[16, 8], 3], [[12], 2], [[], 2]] as [number[], number][]) {
+    it(`equals double backpropagation: value and every weight gradient (hidden ${JSON.stringify(dims)}, condition width ${condDim})`, () => {
+      const critic = new Critic(5, dims, 2, 0.5, 0.2, new Rng(1), condDim);
       const P = 6;
       const { x, masks } = criticInputs(critic, P, 2);
+      const zero = new Rng(9);
+      for (let p = 0; p < 3 * P; p++)
+        for (let k = critic.packDim - critic.pac * condDim; k < critic.packDim; k++) if (zero.next() < 0.5) x[p * critic.packDim + k] = 0;
       const mine = critic.loss(x, P, masks, 10);
       const vars = variablesOf(critic.params);
       const ref = criticLossReference(vars, x, P, critic.packDim, masks, dims, 0.2, 10);
       const dw = Math.abs(mine.wasserstein - ref.wasserstein);
       const dp = Math.abs(mine.penalty - ref.penalty) / ref.penalty;
       const dg = critic.params.map((p, k) => relDiff(mine.grads[k], ref.grads[k] ?? new Float32Array(p.value.length)));
-      console.info(`critic ${JSON.stringify(dims)}: |Δ wasserstein| ${dw.toExponential(1)}, rel Δ penalty ${dp.toExponential(1)}, rel Δ grads ${dg.map((d) => d.toExponential(1)).join(' ')}`);
+      console.info(`critic ${JSON.stringify(dims)} (condition ${condDim}): |Δ wasserstein| ${dw.toExponential(1)}, rel Δ penalty ${dp.toExponential(1)}, rel Δ grads ${dg.map((d) => d.toExponential(1)).join(' ')}`);
       expect(mine.penalty).toBeGreaterThan(0.1);
       expect(dw).toBeLessThan(1e-5);
       expect(dp).toBeLessThan(1e-5);
@@ -131,10 +136,11 @@ describe('generator loss in closed form', () => {
     const rows = 12;
     const pac = 3;
     const rng = new Rng(11);
-    const generator = new GeneratorNet(E + C, [10, 6], D, rng.fork('g'));
+    // The condition is the generator input's sparse tail and the critic's condition block.
+    const generator = new GeneratorNet(E + C, [10, 6], D, rng.fork('g'), C);
     // Non-trivial BN affine parameters.
     for (const k of [2, 3, 6, 7]) generator.params[k].value.forEach((_, i, a) => (a[i] = 0.5 + rng.next()));
-    const critic = new Critic(D + C, [7, 5], pac, 0.5, 0.2, rng.fork('d'));
+    const critic = new Critic(D + C, [7, 5], pac, 0.5, 0.2, rng.fork('d'), C);
     const cond = new Float32Array(rows * C);
     const input = new Float32Array(rows * (E + C));
     for (let i = 0; i < rows; i++) {
@@ -156,7 +162,8 @@ describe('generator loss in closed form', () => {
       const { value, grads } = tf.variableGrads(() => {
         const raw = generatorForward(gVars, generator.dims, tf.tensor2d(input, [rows, E + C]));
         const fake = activateReference(raw, segments, tau, tf.tensor2d(gumbel, [rows, D]));
-        const packs = tf.reshape(tf.concat([fake, condT], 1), [rows / pac, pac * (D + C)]) as tf.Tensor2D;
+        // Pack layout [x₁ … x_pac, c₁ … c_pac].
+        const packs = tf.concat([tf.reshape(fake, [rows / pac, pac * D]), tf.reshape(condT, [rows / pac, pac * C])], 1) as tf.Tensor2D;
         const y = criticForward(dVars, packs, masks.map((m, l) => tf.tensor2d(m, [rows / pac, critic.dims[l]])), 0.2);
         return tf.add(tf.neg(tf.mean(y)), conditionLossReference(raw, discrete, condT)) as tf.Scalar;
       }, gVars);
