@@ -12,7 +12,7 @@ import type { Rng } from '../core/rng.js';
 
 const TWO_POW_M32 = 1 / 4294967296;
 
-export function fillUniformOpen(rng: Rng, out: Float32Array | Float64Array): typeof out {
+export function fillUniformOpen<T extends Float32Array | Float64Array>(rng: Rng, out: T): T {
   for (let i = 0; i < out.length; i++) out[i] = (rng.nextUint32() + 0.5) * TWO_POW_M32;
   return out;
 }

@@ -26,7 +26,7 @@ import { ConditionSampler } from './condition-sampler.js';
 import { Critic, writePacks } from './critic.js';
 import { type OutputLayout, generatorLoss } from './generator-loss.js';
 import { GeneratorNet, parameterBytes } from './networks.js';
-import { type Segment, activateOutput, outputSegments } from './output-activation.js';
+import { type Segment, activateOutput, outputSegments, sampleOutput, softmaxSegmentCount } from './output-activation.js';
 
 /** The paper's (and reference implementation's) settings; the schema's defaults. */
 export const CTGAN_PAPER_DEFAULTS = {
@@ -121,9 +121,12 @@ export class CtganModel implements FittedModel {
     this.sizeBytes = parameterBytes(generator.params);
   }
 
-  /** n encoded rows (n × encoder.outputDim), generated in full batches. */
+  /**
+   * n encoded rows (n × encoder.outputDim), generated in full batches, with one-hot parts drawn
+   * from the generator's softmax (sampleOutput: what the inverse decodes from Gumbel-softmax outputs).
+   */
   async sampleEncoded(n: number, rng: Rng): Promise<Float32Array> {
-    const { batchSize: B, embeddingDim, tau, conditionSampling } = this.params;
+    const { batchSize: B, embeddingDim, conditionSampling } = this.params;
     const dim = this.encoder.outputDim;
     const condDim = this.conditions.condDim;
     const out = new Float32Array(n * dim);
@@ -132,14 +135,14 @@ export class CtganModel implements FittedModel {
     const cond = new Float32Array(B * condDim);
     const z = new Float32Array(B * embeddingDim);
     const input = new Float32Array(B * (embeddingDim + condDim));
-    const gumbel = new Float32Array(B * dim);
+    const u = new Float64Array(B * softmaxSegmentCount(this.segments));
     const rows = new Float32Array(B * dim);
     for (let done = 0; done < n; done += B) {
       throwIfAborted(this.signal);
       cond.fill(0);
       this.conditions.sampleGeneration(B, condRng, conditionSampling, cond);
       const { raw } = this.generator.forward(generatorInput(noise, B, embeddingDim, cond, condDim, z, input), B);
-      activateOutput(raw, B, dim, this.segments, tau, fillGumbel(noise, gumbel), rows);
+      sampleOutput(raw, B, dim, this.segments, fillUniformOpen(noise, u), rows);
       const take = Math.min(B, n - done);
       out.set(rows.subarray(0, take * dim), done * dim);
       if ((done / B) % 16 === 15) await yieldToEventLoop();

@@ -24,6 +24,11 @@ export interface BlockLayout {
 
 export type SegmentActivation = 'tanh' | 'softmax';
 
+/** How many softmax segments a row has (uniforms per row for sampleOutput). */
+export function softmaxSegmentCount(segments: Segment[]): number {
+  return segments.reduce((n, s) => n + (s.act === 'softmax' ? 1 : 0), 0);
+}
+
 export interface Segment {
   start: number;
   width: number;
@@ -66,6 +71,46 @@ export function activateOutput(raw: Float32Array, rows: number, width: number, s
       let sum = 0;
       for (let k = 0; k < s.width; k++) sum += out[o + k] = Math.exp(out[o + k] - max);
       for (let k = 0; k < s.width; k++) out[o + k] /= sum;
+    }
+  }
+  return out;
+}
+
+/**
+ * Rows as the encoder's inverse reads them, for sampling: tanh for α; for each softmax segment a
+ * one-hot at a category drawn from softmax(raw) with one uniform from `u` (rows × softmax
+ * segments). The inverse takes each one-hot part's argmax, and the argmax of a Gumbel-softmax
+ * sample, argmax((raw + g)/τ), is distributed exactly as Categorical(softmax(raw)) whatever τ
+ * (Gumbel-max), so the decoded rows have the distribution the reference's sampler gives, for one
+ * exponential per category instead of a softmax of Gumbel noise (two logarithms per category).
+ */
+export function sampleOutput(raw: Float32Array, rows: number, width: number, segments: Segment[], u: Float64Array, out: Float32Array): Float32Array {
+  const p = new Float64Array(width);
+  let q = 0;
+  for (let i = 0; i < rows; i++) {
+    const row = i * width;
+    for (const s of segments) {
+      const o = row + s.start;
+      if (s.act === 'tanh') {
+        out[o] = Math.tanh(raw[o]);
+        continue;
+      }
+      let max = -Infinity;
+      for (let k = 0; k < s.width; k++) if (raw[o + k] > max) max = raw[o + k];
+      let sum = 0;
+      for (let k = 0; k < s.width; k++) sum += p[k] = Math.exp(raw[o + k] - max);
+      const target = u[q++] * sum;
+      let pick = s.width - 1;
+      let acc = 0;
+      for (let k = 0; k < s.width - 1; k++) {
+        acc += p[k];
+        if (target < acc) {
+          pick = k;
+          break;
+        }
+      }
+      for (let k = 0; k < s.width; k++) out[o + k] = 0;
+      out[o + pick] = 1;
     }
   }
   return out;

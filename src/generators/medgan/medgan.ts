@@ -26,7 +26,7 @@ import { throwIfAborted } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
 import type { Table } from '../../core/table.js';
 import { initBackend } from '../../tensor/backend.js';
-import { fillNormal } from '../../tensor/init.js';
+import { fillStandardNormal } from '../../tensor/noise.js';
 import { requireRows, requireSampleSize } from '../common.js';
 import type { FitContext, FittedModel, Generator } from '../types.js';
 import { MedganEncoding } from './encoding.js';
@@ -168,7 +168,7 @@ export class MedganModel implements FittedModel {
       for (let lo = 0; lo < n; lo += SAMPLE_CHUNK) {
         throwIfAborted(this.signal);
         const b = Math.min(SAMPLE_CHUNK, n - lo);
-        const zBuf = fillNormal(prior, new Float32Array(b * E));
+        const zBuf = fillStandardNormal(prior, new Float32Array(b * E));
         const logits = tf.tidy(() =>
           decodeLogits(
             tf,
@@ -274,7 +274,7 @@ async function trainGan(nets: MedganNetworks, enc: MedganEncoding, data: Float32
           throwIfAborted(ctx.signal);
           const idx = batchRng.sampleWithoutReplacement(n, bs);
           for (let r = 0; r < bs; r++) realBuf.set(data.subarray(idx[r] * D, (idx[r] + 1) * D), r * D);
-          fillNormal(noise, zBuf);
+          fillStandardNormal(noise, zBuf);
           const value = tf.tidy(() => {
             const real = tf.tensor2d(realBuf, [bs, D]);
             const fake = fakeRows(tf.tensor2d(zBuf, [bs, E]));
@@ -287,7 +287,7 @@ async function trainGan(nets: MedganNetworks, enc: MedganEncoding, data: Float32
         }
         for (let k = 0; k < p.generatorSteps; k++) {
           throwIfAborted(ctx.signal);
-          fillNormal(noise, zBuf);
+          fillStandardNormal(noise, zBuf);
           const value = tf.tidy(() => {
             const zT = tf.tensor2d(zBuf, [bs, E]);
             const { value, grads } = tf.variableGrads(() => lossG(discriminate(tf, nets.discriminator, fakeRows(zT))), gVars);
@@ -327,7 +327,7 @@ function populationStatistics(nets: MedganNetworks, E: number, rng: Rng): { mean
   const sumSq = Array.from({ length: L }, () => new Float64Array(E));
   const zBuf = new Float32Array(STAT_BATCH * E);
   for (let k = 0; k < STAT_BATCHES; k++) {
-    fillNormal(rng, zBuf);
+    fillStandardNormal(rng, zBuf);
     const moments = tf.tidy(() => {
       const collect: BnStatistics[] = [];
       generate(tf, nets.generator, tf.tensor2d(zBuf, [STAT_BATCH, E]), undefined, collect);

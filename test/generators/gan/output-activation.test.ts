@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/core/rng.js';
-import { activateOutput, activateOutputBackward, conditionLoss, outputSegments } from '../../../src/generators/gan/output-activation.js';
-import { fillGumbel, fillStandardNormal } from '../../../src/tensor/noise.js';
+import { activateOutput, activateOutputBackward, conditionLoss, outputSegments, sampleOutput, softmaxSegmentCount } from '../../../src/generators/gan/output-activation.js';
+import { fillGumbel, fillStandardNormal, fillUniformOpen } from '../../../src/tensor/noise.js';
 
 // Continuous block (α, 2 modes, missing slot) at 0..3, discrete block of 3 at 4..6.
 const blocks = [
@@ -67,5 +67,39 @@ describe('CTGAN output layer', () => {
     expect(conditionLoss(raw, 2, 7, [{ start: 4, width: 3 }], cond, dRaw)).toBeCloseTo((lse - 3) / 2, 6);
     [1, 2, 3].forEach((v, k) => expect(dRaw[4 + k]).toBeCloseTo((Math.exp(v - lse) - (k === 2 ? 1 : 0)) / 2, 6));
     expect(Array.from(dRaw.subarray(7))).toEqual(new Array(7).fill(0));
+  });
+
+  it('samples one-hots distributed as the argmax of Gumbel-softmax outputs, i.e. Categorical(softmax(raw))', () => {
+    const segments = outputSegments(blocks);
+    const n = 40_000;
+    const raw = new Float32Array(n * 7);
+    const logits = [0.3, -1, 2, 0.5, 1.5, -0.5, 0];
+    for (let i = 0; i < n; i++) raw.set(logits, i * 7);
+    const u = fillUniformOpen(new Rng(4), new Float64Array(n * softmaxSegmentCount(segments)));
+    const out = sampleOutput(raw, n, 7, segments, u, new Float32Array(n * 7));
+    // The same rows through Gumbel-softmax, then argmax, as the encoder's inverse reads them.
+    const act = activateOutput(raw, n, 7, segments, 0.2, fillGumbel(new Rng(5), new Float32Array(n * 7)), new Float32Array(n * 7));
+    const share = (x: Float32Array, from: number, width: number, argmax: boolean) => {
+      const c = new Array(width).fill(0);
+      for (let i = 0; i < n; i++) {
+        let best = 0;
+        for (let k = 1; k < width; k++) if (x[i * 7 + from + k] > x[i * 7 + from + best]) best = k;
+        if (!argmax) expect(x[i * 7 + from + best]).toBe(1);
+        c[best]++;
+      }
+      return c.map((v) => v / n);
+    };
+    for (const [from, width] of [[1, 3], [4, 3]]) {
+      const z = logits.slice(from, from + width).map(Math.exp);
+      const sum = z.reduce((a, b) => a + b, 0);
+      const drawn = share(out, from, width, false);
+      const gumbel = share(act, from, width, true);
+      // Binomial standard error at n = 40,000 is ≤ 0.0025; 0.01 is four of them.
+      z.forEach((p, k) => {
+        expect(Math.abs(drawn[k] - p / sum)).toBeLessThan(0.01);
+        expect(Math.abs(gumbel[k] - p / sum)).toBeLessThan(0.01);
+      });
+    }
+    expect(out[0]).toBeCloseTo(Math.tanh(0.3), 6);
   });
 });
