@@ -67,10 +67,21 @@ for (const k of prof.kernels) {
   const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
   msByName.set(k.name, (msByName.get(k.name) ?? 0) + ms);
 }
+// Multiply-adds of the matrix products (the arithmetic floor: the wasm backend's single-threaded
+// SIMD matMul runs at ≈ 20–35 GFLOP/s on this machine).
+let macs = 0;
+for (const k of prof.kernels) {
+  if (k.name !== 'BatchMatMul' && k.name !== '_FusedMatMul') continue;
+  const [a, b] = k.inputShapes as number[][];
+  const m = a[a.length - 2];
+  const inner = a[a.length - 1];
+  macs += m * inner * b[b.length - 1] * (a.length === 3 ? a[0] : 1);
+}
 const top = [...kernelsByName].sort((a, b) => b[1] - a[1]).slice(0, 10);
 const slow = [...msByName].sort((a, b) => b[1] - a[1]).slice(0, 8);
 const totalMs = [...msByName.values()].reduce((a, b) => a + b, 0);
 console.log(`profile per step (critic + generator): ${prof.kernels.length / 2} kernels, ${prof.newTensors / 2} new tensors, ${(prof.newBytes / 2 / 1e6).toFixed(1)} MB new, peak ${(prof.peakBytes / 1e6).toFixed(1)} MB`);
+console.log(`  matrix products: ${(macs / 2 / 1e9).toFixed(3)} G multiply-adds per step`);
 console.log(`  most frequent kernels (2 steps): ${top.map(([n, c]) => `${n} ${c}`).join(', ')}`);
 console.log(`  kernel time per step ${(totalMs / 2).toFixed(0)} ms; by kernel (2 steps): ${slow.map(([n, ms]) => `${n} ${ms.toFixed(0)} ms`).join(', ')}`);
 if (process.env.PROFILE_ONLY) process.exit(0);

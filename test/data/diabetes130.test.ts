@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Table } from '../../src/core/table.js';
-import { DIABETES_COLUMNS, diabetesTable, readDiabetesRaw } from '../../src/data/datasets/diabetes130.js';
+import { DIABETES_COLUMNS, type DiabetesRaw, diabetesTable, parseIdsMapping, readDiabetesRaw } from '../../src/data/datasets/diabetes130.js';
 import { datasets } from '../../src/data/registry.js';
 import { MIRROR, expectChecksumMismatch, labelCounts, missingCount, numericSum, roleColumns } from './dataset-helpers.js';
 
@@ -10,11 +10,12 @@ import { MIRROR, expectChecksumMismatch, labelCounts, missingCount, numericSum, 
 describe('diabetes130 dataset (from the offline mirror)', () => {
   let all: Table;
   let first: Table;
+  let raw: DiabetesRaw;
+  const params = (p: unknown) => datasets.get('diabetes130').paramsSchema!.parse(p);
 
   beforeAll(() => {
     const zip = readFileSync(join(MIRROR, 'diabetes130', 'dataset_diabetes.zip'));
-    const raw = readDiabetesRaw(new Map([['dataset_diabetes.zip', zip]]));
-    const params = (p: unknown) => datasets.get('diabetes130').paramsSchema!.parse(p);
+    raw = readDiabetesRaw(new Map([['dataset_diabetes.zip', zip]]));
     all = diabetesTable(raw, params({ encounters: 'all' }));
     first = diabetesTable(raw, params({}));
   });
@@ -59,6 +60,30 @@ describe('diabetes130 dataset (from the offline mirror)', () => {
     expect(numericSum(first, 'time_in_hospital')).toBe(306750);
     expect(missingCount(first, 'race')).toBe(1948);
     expect(labelCounts(first, 'A1Cresult').None).toBe(58532);
+  });
+
+  it('readmission "within-30-days": a Yes/No target with <30 as Yes; other columns unchanged', () => {
+    const raw30 = diabetesTable(raw, params({ readmission: 'within-30-days' }));
+    expect(labelCounts(raw30, 'readmitted')).toEqual({ No: 42985 + 22240, Yes: 6293 });
+    expect(raw30.column('readmitted').spec).toMatchObject({ kind: 'boolean', categories: ['No', 'Yes'] });
+    expect(roleColumns(raw30, 'target')).toEqual(['readmitted']);
+    expect(labelCounts(raw30, 'A1Cresult')).toEqual(labelCounts(first, 'A1Cresult'));
+  });
+
+  it('idLabels "descriptions": codes replaced by IDs_mapping.csv labels, counts carried over', () => {
+    const labelled = diabetesTable(raw, params({ idLabels: 'descriptions' }));
+    const types = labelCounts(labelled, 'admission_type_id');
+    const codes = labelCounts(first, 'admission_type_id');
+    expect(types).toEqual({ Emergency: codes['1'], Urgent: codes['2'], Elective: codes['3'], Newborn: codes['4'], 'Not Available': codes['5'], NULL: codes['6'], 'Trauma Center': codes['7'], 'Not Mapped': codes['8'] });
+    expect(labelCounts(labelled, 'discharge_disposition_id')['Discharged to home']).toBe(labelCounts(first, 'discharge_disposition_id')['1']);
+    // Codes 9 and 15 of admission_source_id share the description "Not Available".
+    const sources = labelCounts(first, 'admission_source_id');
+    expect(labelCounts(labelled, 'admission_source_id')['Not Available']).toBe((sources['9'] ?? 0) + (sources['15'] ?? 0));
+    expect(labelCounts(labelled, 'admission_source_id')['Emergency Room']).toBe(sources['7']);
+  });
+
+  it('a mapping file without the three code tables fails with a one-line error', () => {
+    expect(() => parseIdsMapping('admission_type_id,description\n1,Emergency\n', 'x.csv')).toThrow(/x\.csv: no discharge_disposition_id, admission_source_id table/);
   });
 
   it('keeps the first row intact', () => {

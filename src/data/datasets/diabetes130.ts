@@ -8,7 +8,11 @@
  * modelled). patient_nbr repeats (71,518 patients): with every encounter kept, one person can
  * land in both the training and the holdout split, which makes membership inference look safer
  * than it is. The default therefore keeps each patient's first encounter, as Strack et al. did;
- * `encounters: "all"` keeps every row.
+ * `encounters: "all"` keeps every row. `readmission: "within-30-days"` turns the target into the
+ * binary outcome most of the literature models (Strack et al.'s "readmitted within 30 days":
+ * `<30` → Yes; `>30` and `NO` → No). `idLabels: "descriptions"` replaces the admission type,
+ * discharge disposition and admission source codes with their descriptions from the archive's
+ * IDs_mapping.csv (its NULL / Not Available / Not Mapped entries stay categories, as in the codes).
  */
 import { z } from 'zod';
 import { badInput } from '../../core/errors.js';
@@ -23,6 +27,9 @@ import { readZipEntry } from '../zip.js';
 const URL = 'https://archive.ics.uci.edu/ml/machine-learning-databases/00296/dataset_diabetes.zip';
 const ZIP = 'dataset_diabetes.zip';
 const MEMBER = 'diabetic_data.csv';
+const MAPPING = 'IDs_mapping.csv';
+/** The code columns IDs_mapping.csv describes, in its section order. */
+const MAPPED_COLUMNS = ['admission_type_id', 'discharge_disposition_id', 'admission_source_id'] as const;
 const MISSING = ['?', 'Unknown/Invalid'];
 
 /** The 23 medication columns (No / Steady / Up / Down: dosage change during the encounter). */
@@ -137,6 +144,10 @@ export const diabetesParamsSchema = z
   .object({
     /** "first": each patient's first encounter (71,518 rows); "all": every encounter (101,766 rows; patients repeat). */
     encounters: z.enum(['first', 'all']).default('first'),
+    /** "three-class": readmitted NO / >30 / <30; "within-30-days": readmitted Yes (<30) / No. */
+    readmission: z.enum(['three-class', 'within-30-days']).default('three-class'),
+    /** "codes": admission/discharge/source as upstream's numeric codes; "descriptions": IDs_mapping.csv's labels. */
+    idLabels: z.enum(['codes', 'descriptions']).default('codes'),
   })
   .strict();
 export type DiabetesParams = z.infer<typeof diabetesParamsSchema>;
@@ -156,6 +167,28 @@ export interface DiabetesRaw {
   /** columns[j] holds DIABETES_COLUMNS[j] for every encounter. */
   columns: string[][];
   lines: Int32Array;
+  /** Per mapped code column: code → description (from IDs_mapping.csv). */
+  labels: Map<string, Map<string, string>>;
+}
+
+/**
+ * IDs_mapping.csv: three `code,description` tables, each under its own header line
+ * (`admission_type_id,description`, …) and separated by a line holding only a comma.
+ */
+export function parseIdsMapping(text: string, file: string): Map<string, Map<string, string>> {
+  const p = parseCsv(text, { file, header: false });
+  const out = new Map<string, Map<string, string>>();
+  let current: Map<string, string> | undefined;
+  const n = p.columns[0]?.length ?? 0;
+  for (let i = 0; i < n; i++) {
+    const code = p.columns[0][i].trim();
+    const label = (p.columns[1]?.[i] ?? '').trim();
+    if ((MAPPED_COLUMNS as readonly string[]).includes(code)) out.set(code, (current = new Map()));
+    else if (code !== '' && current) current.set(code, label);
+  }
+  const absent = MAPPED_COLUMNS.filter((c) => !out.get(c)?.size);
+  if (absent.length) throw badInput(`${file}: no ${absent.join(', ')} table; use UCI's dataset_diabetes.zip`);
+  return out;
 }
 
 /** Inflate and parse diabetic_data.csv (the slow part: about 2-3 s of CPU for 101,766 rows). */
@@ -165,8 +198,13 @@ export function readDiabetesRaw(files: Map<string, Buffer>): DiabetesRaw {
   const p = parseCsv(csv.toString('latin1'), { file });
   const missingCols = DIABETES_COLUMNS.filter((c) => !p.header.includes(c));
   if (missingCols.length) throw badInput(`${file}: columns ${missingCols.join(', ')} are missing; use UCI's dataset_diabetes.zip`);
-  return { file, columns: DIABETES_COLUMNS.map((c) => p.columns[p.header.indexOf(c)]), lines: p.lines };
+  const labels = parseIdsMapping(readZipEntry(files.get(ZIP)!, MAPPING, ZIP).toString('latin1'), `${ZIP}:${MAPPING}`);
+  return { file, columns: DIABETES_COLUMNS.map((c) => p.columns[p.header.indexOf(c)]), lines: p.lines, labels };
 }
+
+const READMITTED_30: SchemaOverrides['columns'] = {
+  readmitted: { kind: 'boolean', categories: ['No', 'Yes'], description: 'readmitted within 30 days (upstream <30); >30 and NO are No' },
+};
 
 /** The table for these params from parsed columns. */
 export function diabetesTable(raw: DiabetesRaw, params: DiabetesParams): Table {
@@ -177,7 +215,20 @@ export function diabetesTable(raw: DiabetesRaw, params: DiabetesParams): Table {
     columns = columns.map((col) => rows.map((i) => col[i]));
     lines = Int32Array.from(rows, (i) => raw.lines[i]);
   }
-  const schema = inferSchema(DIABETES_COLUMNS, columns, { overrides: DIABETES_SCHEMA, missing: MISSING, file: raw.file, source: 'diabetes130 schema' });
+  const at = (name: string) => DIABETES_COLUMNS.indexOf(name);
+  if (params.readmission === 'within-30-days' || params.idLabels === 'descriptions') columns = [...columns];
+  if (params.readmission === 'within-30-days') columns[at('readmitted')] = columns[at('readmitted')].map((v) => (v === '<30' ? 'Yes' : 'No'));
+  const overrides: SchemaOverrides = { ...DIABETES_SCHEMA, columns: { ...DIABETES_SCHEMA.columns } };
+  if (params.readmission === 'within-30-days') Object.assign(overrides.columns!, READMITTED_30);
+  if (params.idLabels === 'descriptions') {
+    for (const name of MAPPED_COLUMNS) {
+      const map = raw.labels.get(name)!;
+      // A code the mapping lacks keeps its number, so no value is lost.
+      columns[at(name)] = columns[at(name)].map((v) => map.get(v) ?? v);
+      overrides.columns![name] = { kind: 'categorical', description: `${name.replace(/_id$/, '').replace(/_/g, ' ')} (IDs_mapping.csv description)` };
+    }
+  }
+  const schema = inferSchema(DIABETES_COLUMNS, columns, { overrides, missing: MISSING, file: raw.file, source: 'diabetes130 schema' });
   return tableFromColumns(schema, columns, { missing: MISSING, file: raw.file, lines });
 }
 
