@@ -5,7 +5,8 @@
  * default ../shared/datasets). On the 32,561-row adult.data part with the paper's networks
  * (generator and critic [256, 256], embedding 128, batch 500, pac 10 — the schema's defaults;
  * `fast`: CTGAN_FAST_SETTINGS' [128, 128] networks) it reports:
- *  - a profile of one training step (kernels, new tensors, peak bytes) from tf.profile;
+ *  - a profile of a training step: time and multiply-adds in the matrix products (tensor/gemm.ts:
+ *    synthbench's SIMD kernel on wasm, tf.matMul elsewhere) and the host work around them;
  *  - seconds per epoch over `epochs` epochs (median and range; first epoch reported separately as
  *    warm-up), as wall time and as this process's CPU time (process.cpuUsage): the backend is
  *    single-threaded, so on a machine shared with other jobs CPU time is the better estimate of
@@ -16,12 +17,12 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../src/core/rng.js';
 import { loadDataset } from '../src/data/registry.js';
 import { fitTabularEncoder } from '../src/encode/tabular-encoder.js';
 import { CTGAN_FAST_SETTINGS, ctganParams, trainCtgan } from '../src/generators/gan/ctgan.js';
 import { type BackendName, initBackend } from '../src/tensor/backend.js';
+import { type MatMulSpec, gemmFor } from '../src/tensor/gemm.js';
 import { median } from './stats.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -55,35 +56,30 @@ const cpuSeconds = () => {
 const cpuMarks: number[] = [];
 const ctx = (seed: number) => ({ seed, rng: new Rng(seed), progress: { update: () => cpuMarks.push(cpuSeconds()) } });
 
-// Profile: one epoch on exactly 2 batches (two critic + two generator steps).
-const prof = await tf.profile(async () => {
-  const m = await trainCtgan(encoder, data, 2 * params.batchSize, { ...params, epochs: 1 }, ctx(2));
-  m.dispose();
-});
-const kernelsByName = new Map<string, number>();
-const msByName = new Map<string, number>();
-for (const k of prof.kernels) {
-  kernelsByName.set(k.name, (kernelsByName.get(k.name) ?? 0) + 1);
-  const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-  msByName.set(k.name, (msByName.get(k.name) ?? 0) + ms);
-}
-// Multiply-adds of the matrix products (the arithmetic floor: the wasm backend's single-threaded
-// SIMD matMul runs at ≈ 20–35 GFLOP/s on this machine).
+// Profile: the matrix products (tensor/gemm.ts) of 20 steps, after 10 warm-up steps. The rest of a
+// step is host work (batch norm, activations, noise, Adam, batch assembly).
+const gemm = gemmFor(info.name);
+const matMul = gemm.matMul.bind(gemm);
+let gemmMs = 0;
 let macs = 0;
-for (const k of prof.kernels) {
-  if (k.name !== 'BatchMatMul' && k.name !== '_FusedMatMul') continue;
-  const [a, b] = k.inputShapes as number[][];
-  const m = a[a.length - 2];
-  const inner = a[a.length - 1];
-  macs += m * inner * b[b.length - 1] * (a.length === 3 ? a[0] : 1);
-}
-const top = [...kernelsByName].sort((a, b) => b[1] - a[1]).slice(0, 10);
-const slow = [...msByName].sort((a, b) => b[1] - a[1]).slice(0, 8);
-const totalMs = [...msByName.values()].reduce((a, b) => a + b, 0);
-console.log(`profile per step (critic + generator): ${prof.kernels.length / 2} kernels, ${prof.newTensors / 2} new tensors, ${(prof.newBytes / 2 / 1e6).toFixed(1)} MB new, peak ${(prof.peakBytes / 1e6).toFixed(1)} MB`);
-console.log(`  matrix products: ${(macs / 2 / 1e9).toFixed(3)} G multiply-adds per step`);
-console.log(`  most frequent kernels (2 steps): ${top.map(([n, c]) => `${n} ${c}`).join(', ')}`);
-console.log(`  kernel time per step ${(totalMs / 2).toFixed(0)} ms; by kernel (2 steps): ${slow.map(([n, ms]) => `${n} ${ms.toFixed(0)} ms`).join(', ')}`);
+let calls = 0;
+gemm.matMul = (s: MatMulSpec) => {
+  const t = performance.now();
+  const r = matMul(s);
+  gemmMs += performance.now() - t;
+  macs += s.m * s.n * s.k;
+  calls++;
+  return r;
+};
+await trainCtgan(encoder, data, 10 * params.batchSize, { ...params, epochs: 1 }, ctx(2));
+gemmMs = macs = calls = 0;
+t0 = performance.now();
+await trainCtgan(encoder, data, 20 * params.batchSize, { ...params, epochs: 1 }, ctx(2));
+const stepMs = (performance.now() - t0) / 20;
+gemm.matMul = matMul;
+console.log(`profile per step (critic + generator, ${gemm.name} products): ${stepMs.toFixed(1)} ms`);
+console.log(`  matrix products: ${calls / 20} calls, ${(macs / 20 / 1e9).toFixed(3)} G multiply-adds, ${(gemmMs / 20).toFixed(1)} ms (${((2 * macs) / gemmMs / 1e6).toFixed(1)} GFLOP/s)`);
+console.log(`  host work: ${(stepMs - gemmMs / 20).toFixed(1)} ms`);
 if (process.env.PROFILE_ONLY) process.exit(0);
 
 t0 = performance.now();
@@ -94,7 +90,7 @@ const secs = model.history.map((h) => h.seconds);
 const cpuSecs = cpuMarks.map((m, i) => m - (i ? cpuMarks[i - 1] : cpuStart));
 console.log(`train: ${epochs} epochs in ${((performance.now() - t0) / 1000).toFixed(1)} s; first epoch ${secs[0].toFixed(3)} s; later epochs ${fmt(secs.slice(1))}`);
 console.log(`  CPU time per epoch: first ${cpuSecs[0].toFixed(3)} s; later epochs ${fmt(cpuSecs.slice(1))}`);
-console.log(`  steps per epoch ${Math.floor(ADULT_DATA_ROWS / params.batchSize)}; tensors alive after training ${tf.memory().numTensors}`);
+console.log(`  steps per epoch ${Math.floor(ADULT_DATA_ROWS / params.batchSize)}`);
 
 const sampleTimes: number[] = [];
 const sampleCpu: number[] = [];
@@ -107,4 +103,3 @@ for (let r = 0; r < 3; r++) {
 }
 console.log(`sample ${ADULT_DATA_ROWS} rows: wall ${fmt(sampleTimes)}; CPU ${fmt(sampleCpu)}`);
 console.log('reference (PyTorch CTGAN, 1 thread, this machine): 3.8 s/epoch, 0.6 s to sample 32,561 rows');
-model.dispose();

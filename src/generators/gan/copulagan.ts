@@ -34,10 +34,6 @@ export class CopulaganModel implements FittedModel {
     requireSampleSize(n, 'copulagan');
     return this.transform.inverse(await this.ctgan.sample(n, rng));
   }
-
-  dispose(): void {
-    this.ctgan.dispose();
-  }
 }
 
 export async function fitCopulagan(train: Table, params: CopulaganParams, ctx: FitContext): Promise<CopulaganModel> {

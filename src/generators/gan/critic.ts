@@ -14,8 +14,9 @@
  * is an ordinary expression of the weights; its gradient is propagated back through the chain
  * above by hand (Q₁ = ∂GP/∂g, Q_{l+1} = (Q_l W_l) ⊙ M_l, ∂W_l = Q_lᵀU_l, ∂w = Σ Q_{L+1}), and the
  * terms for the Wasserstein part (rows weighted ±1/packs) share the same U_l, so both are summed
- * in one product per layer. Matrix products run on TensorFlow.js with untransposed operands (the
- * wasm backend's transposed matMul is slow); weights live on the host (HostAdam updates them).
+ * in one product per layer. Everything runs on host arrays: the matrix products through
+ * tensor/gemm.ts, the masks and row scalings as typed-array loops; HostAdam updates the weights
+ * in place, so there is nothing to upload between steps.
  *
  * Pack layout: with `condDim` > 0 a pack is [x₁ … x_pac, c₁ … c_pac], the rows' data columns
  * followed by their conditions, so the conditions (one-hot, or two nonzeros per row in x̂) form a
@@ -24,11 +25,10 @@
  * interleaves [x₁, c₁, …, x_pac, c_pac]; the two layouts differ by a fixed permutation of the
  * first layer's input rows, i.e. they are the same model family with the same initial distribution.
  */
-import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../core/rng.js';
 import type { HostParam } from '../../tensor/adam.js';
+import { type Gemm, gemmFor } from '../../tensor/gemm.js';
 import { linearInit } from '../../tensor/init.js';
-import { readFloat32 } from '../../tensor/readback.js';
 import { type SparseRows, addSparseProduct, addSparseTransposeProduct, splitSparseTail } from '../../tensor/sparse-rows.js';
 
 /** sqrt(s + NORM_EPS) keeps the norm's gradient finite where a pack's input gradient vanishes. */
@@ -67,13 +67,9 @@ export class Critic {
   readonly tail: number;
   /** Leading pack columns multiplied densely (the rows' data columns). */
   readonly denseDim: number;
-  /** Gradient buffers (reused by every loss() call) and per-row-count read-back buffers. */
+  /** Gradient buffers (reused by every loss() call) and work buffers keyed by name and size. */
   private readonly gradBuf: Float32Array[];
-  private readonly readBuf = new Map<string, Float32Array>();
-  /** W[0]/Wt[0] hold the first layer's dense rows, WTail/WtTail its tail rows (null without a tail). */
-  private tensors:
-    | { W: tf.Tensor2D[]; Wt: tf.Tensor2D[]; WTail: tf.Tensor2D | null; WtTail: tf.Tensor2D | null; b: tf.Tensor1D[]; w: tf.Tensor2D; wRow: tf.Tensor2D; bOut: tf.Tensor1D }
-    | undefined;
+  private readonly work = new Map<string, Float32Array>();
   private sparse: SparseRows | undefined;
 
   /** inputDim: one row's width, its last condDim columns being the (sparse) condition. */
@@ -85,6 +81,7 @@ export class Critic {
     readonly slope: number,
     rng: Rng,
     readonly condDim = 0,
+    private readonly gemm: Gemm = gemmFor(),
   ) {
     if (condDim < 0 || condDim > inputDim) throw new Error(`Critic: condition width ${condDim} outside [0, ${inputDim}]`);
     this.packDim = inputDim * pac;
@@ -101,109 +98,98 @@ export class Critic {
     this.gradBuf = this.params.map((p) => new Float32Array(p.value.length));
   }
 
+  /** A work buffer (keyed by size too: the loss and the generator's pass alternate row counts). */
   private buf(key: string, n: number): Float32Array {
-    let b = this.readBuf.get(key);
-    if (!b || b.length !== n) this.readBuf.set(key, (b = new Float32Array(n)));
+    const id = `${key}:${n}`;
+    let b = this.work.get(id);
+    if (!b) this.work.set(id, (b = new Float32Array(n)));
     return b;
   }
 
-  /** Uploads the host weights (call after every optimizer step). */
-  sync(): void {
-    this.release();
-    const L = this.dims.length;
-    const p = this.params;
-    const W: tf.Tensor2D[] = [];
-    const Wt: tf.Tensor2D[] = [];
-    const b: tf.Tensor1D[] = [];
-    for (let l = 0; l < L; l++) {
-      const [fanIn, fanOut] = p[2 * l].shape;
-      const rows = l === 0 ? this.denseDim : fanIn;
-      W.push(tf.keep(tf.tensor2d(p[2 * l].value.subarray(0, rows * fanOut), [rows, fanOut])));
-      Wt.push(tf.keep(tf.transpose(W[l])));
-      b.push(tf.keep(tf.tensor1d(p[2 * l + 1].value)));
-    }
-    const WTail = this.tail ? tf.keep(tf.tensor2d(this.tailRows(), [this.tail, this.dims[0]])) : null;
-    const wShape = p[2 * L].shape as [number, number];
-    this.tensors = {
-      W,
-      Wt,
-      WTail,
-      WtTail: WTail && tf.keep(tf.transpose(WTail)),
-      b,
-      w: tf.keep(tf.tensor2d(p[2 * L].value, wShape)),
-      wRow: tf.keep(tf.tensor2d(p[2 * L].value, [1, wShape[0]])),
-      bOut: tf.keep(tf.tensor1d(p[2 * L + 1].value)),
-    };
+  /** Layer l's weight rows for its dense inputs (for l = 0 the data columns, else all rows). */
+  private denseRows(l: number): Float32Array {
+    const w = this.params[2 * l].value;
+    return l === 0 ? w.subarray(0, this.denseDim * this.dims[0]) : w;
   }
 
   /** The first layer's weight rows for the sparse tail (tail × dims[0]). */
   private tailRows(): Float32Array {
-    const w = this.params[0].value;
-    return w.subarray(this.denseDim * this.dims[0]);
+    return this.params[0].value.subarray(this.denseDim * this.dims[0]);
   }
 
-  private weights() {
-    if (!this.tensors) this.sync();
-    return this.tensors!;
-  }
-
-  /** Forward pass over `rows` packs keeping what the gradients need (inside a tidy). */
+  /**
+   * Forward pass over `rows` packs keeping what the gradients need: H[l] the input of layer l
+   * (H[0] the dense columns), M[l] its masks, U[l] = ∂y/∂A_l per pack, and the scores y.
+   */
   private tape(x: Float32Array, rows: number, masks: Float32Array[]) {
-    const t = this.weights();
+    const L = this.dims.length;
     let sparse: SparseRows | undefined;
     let dense = x;
     if (this.tail) {
       dense = this.buf('dense', rows * this.denseDim);
       sparse = this.sparse = splitSparseTail(x, rows, this.packDim, this.tail, dense, this.sparse);
     }
-    // H[0]: the dense columns of the input.
-    const H: tf.Tensor2D[] = [tf.tensor2d(dense, [rows, this.denseDim])];
-    const M: tf.Tensor2D[] = [];
-    this.dims.forEach((h, l) => {
-      let A = tf.fused.matMul({ a: H[l], b: t.W[l], bias: t.b[l] });
-      if (l === 0 && sparse) {
-        const s = this.buf('sparse-product', rows * h).fill(0);
-        A = tf.add(A, tf.tensor2d(addSparseProduct(sparse, this.tailRows(), h, s), [rows, h]));
+    const H: Float32Array[] = [dense];
+    const M: Float32Array[] = [];
+    let fanIn = this.denseDim;
+    for (let l = 0; l < L; l++) {
+      const h = this.dims[l];
+      const A = this.gemm.matMul({ m: rows, n: h, k: fanIn, a: H[l], b: this.denseRows(l), c: this.buf(`A${l}`, rows * h), bias: this.params[2 * l + 1].value });
+      if (l === 0 && sparse) addSparseProduct(sparse, this.tailRows(), h, A);
+      const m = this.buf(`M${l}`, rows * h);
+      const out = this.buf(`H${l + 1}`, rows * h);
+      const mask = masks[l];
+      for (let k = 0; k < rows * h; k++) {
+        m[k] = (A[k] > 0 ? 1 : this.slope) * mask[k];
+        out[k] = A[k] * m[k];
       }
-      M.push(tf.mul(tf.step(A, this.slope), tf.tensor2d(masks[l], [rows, h])));
-      H.push(tf.mul(A, M[l]));
-    });
-    const y = tf.fused.matMul({ a: H[this.dims.length], b: t.w, bias: t.bOut });
-    // U[l] belongs to hidden layer l (0-based): ∂y/∂A_l per pack.
-    const L = this.dims.length;
-    const U: tf.Tensor2D[] = new Array(L);
+      M.push(m);
+      H.push(out);
+      fanIn = h;
+    }
+    const w = this.params[2 * L].value;
+    const y = this.gemm.matMul({ m: rows, n: 1, k: fanIn, a: H[L], b: w, c: this.buf('y', rows), bias: this.params[2 * L + 1].value });
+    const U: Float32Array[] = new Array(L);
     if (L) {
-      U[L - 1] = tf.mul(M[L - 1], t.wRow);
-      for (let l = L - 1; l >= 1; l--) U[l - 1] = tf.mul(tf.matMul(U[l], t.Wt[l]), M[l - 1]);
+      const h = this.dims[L - 1];
+      const u = (U[L - 1] = this.buf(`U${L - 1}`, rows * h));
+      const m = M[L - 1];
+      for (let i = 0, k = 0; i < rows; i++) for (let j = 0; j < h; j++, k++) u[k] = m[k] * w[j];
+      for (let l = L - 1; l >= 1; l--) {
+        const hPrev = this.dims[l - 1];
+        const v = this.gemm.matMul({ m: rows, n: hPrev, k: this.dims[l], a: U[l], b: this.denseRows(l), transB: true, c: this.buf(`U${l - 1}`, rows * hPrev) });
+        const mPrev = M[l - 1];
+        for (let k = 0; k < rows * hPrev; k++) v[k] *= mPrev[k];
+        U[l - 1] = v;
+      }
     }
     return { H, M, U, y, sparse };
   }
 
   /** ∇ₓy for packs [from, from + count) of a tape: its dense columns and, with a tail, the tail's. */
-  private inputGradient(U: tf.Tensor2D[], rows: number, from: number, count: number): { dense: tf.Tensor2D; tail: tf.Tensor2D | null } {
-    const t = this.weights();
-    if (!this.dims.length) return { dense: tf.tile(t.wRow, [count, 1]), tail: null };
-    const U1 = from === 0 && count === rows ? U[0] : tf.slice(U[0], [from, 0], [count, -1]);
-    return { dense: tf.matMul(U1, t.Wt[0]), tail: t.WtTail && (tf.matMul(U1, t.WtTail) as tf.Tensor2D) };
+  private inputGradient(U: Float32Array[], from: number, count: number): { dense: Float32Array; tail: Float32Array | null } {
+    const dense = this.buf('grad', count * this.denseDim);
+    if (!this.dims.length) {
+      const w = this.params[0].value;
+      for (let p = 0; p < count; p++) dense.set(w, p * this.denseDim);
+      return { dense, tail: null };
+    }
+    const h = this.dims[0];
+    const U1 = U[0].subarray(from * h, (from + count) * h);
+    this.gemm.matMul({ m: count, n: this.denseDim, k: h, a: U1, b: this.denseRows(0), transB: true, c: dense });
+    if (!this.tail) return { dense, tail: null };
+    const tail = this.gemm.matMul({ m: count, n: this.tail, k: h, a: U1, b: this.tailRows(), transB: true, c: this.buf('grad-tail', count * this.tail) });
+    return { dense, tail };
   }
 
   /**
    * Scores of `rows` packs and each pack's input gradient ∂y/∂x over the dense (data) columns
    * (rows × denseDim; the condition columns' gradient is not formed), for the generator's loss.
-   * masks[l]: rows × dims[l] dropout masks.
+   * masks[l]: rows × dims[l] dropout masks. The arrays are reused by the next call.
    */
   scoresAndInputGradient(x: Float32Array, rows: number, masks: Float32Array[]): { scores: Float32Array; grad: Float32Array } {
-    // (Results leave the tidy through closure variables: tidy walks a returned object's
-    // contents, element by element for typed arrays.)
-    const scores = this.buf('scores', rows);
-    const grad = this.buf('grad', rows * this.denseDim);
-    tf.tidy(() => {
-      const { U, y } = this.tape(x, rows, masks);
-      const t = this.weights();
-      readFloat32(tf, this.dims.length ? tf.matMul(U[0], t.Wt[0]) : tf.tile(t.wRow, [rows, 1]), grad);
-      readFloat32(tf, y, scores);
-    });
-    return { scores, grad };
+    const { U, y } = this.tape(x, rows, masks);
+    return { scores: y, grad: this.inputGradient(U, 0, rows).dense };
   }
 
   /**
@@ -215,6 +201,7 @@ export class Critic {
     const rows = 3 * P;
     const L = this.dims.length;
     const grads = this.gradBuf;
+    const gemm = this.gemm;
     // c: ∂(mean fake − mean real)/∂y per row; cp: the same with 1 on the interpolated rows,
     // which carry the penalty terms in the shared products below.
     const c = new Float32Array(rows);
@@ -224,65 +211,58 @@ export class Critic {
       c[P + i] = cp[P + i] = -1 / P;
       cp[2 * P + i] = 1;
     }
-    let wasserstein = 0;
+    const { H, M, U, y, sparse } = this.tape(x, rows, masks);
+    const g = this.inputGradient(U, 2 * P, P);
+    // Q: ∂GP/∂(layer l's input) on the interpolated packs (its tail part QTail for l = 0).
+    let Q = this.buf('Q0', P * this.denseDim);
+    const QTail = g.tail && this.buf('QTail', P * this.tail);
     let penalty = 0;
-    tf.tidy(() => {
-      const t = this.weights();
-      const { H, M, U, y, sparse } = this.tape(x, rows, masks);
-      const g = this.inputGradient(U, rows, 2 * P, P);
-      const sqT = tf.sum(tf.square(g.dense), 1);
-      const sq = readFloat32(tf, g.tail ? tf.add(sqT, tf.sum(tf.square(g.tail), 1)) : sqT, this.buf('sq', P));
-      const f = new Float32Array(P);
-      for (let p = 0; p < P; p++) {
-        const norm = Math.sqrt(sq[p] + NORM_EPS);
-        penalty += (norm - 1) ** 2;
-        f[p] = ((2 * lambda) / P) * ((norm - 1) / norm);
+    for (let p = 0; p < P; p++) {
+      let sq = 0;
+      for (let j = p * this.denseDim; j < (p + 1) * this.denseDim; j++) sq += g.dense[j] * g.dense[j];
+      if (g.tail) for (let j = p * this.tail; j < (p + 1) * this.tail; j++) sq += g.tail[j] * g.tail[j];
+      const norm = Math.sqrt(sq + NORM_EPS);
+      penalty += (norm - 1) ** 2;
+      const f = ((2 * lambda) / P) * ((norm - 1) / norm);
+      for (let j = p * this.denseDim; j < (p + 1) * this.denseDim; j++) Q[j] = g.dense[j] * f;
+      if (g.tail && QTail) for (let j = p * this.tail; j < (p + 1) * this.tail; j++) QTail[j] = g.tail[j] * f;
+    }
+    penalty *= lambda / P;
+    let wasserstein = 0;
+    for (let i = 0; i < 2 * P; i++) wasserstein += c[i] * y[i];
+    let fanIn = this.denseDim;
+    for (let l = 0; l <= L; l++) {
+      if (l === L) {
+        // Output weights: Σ_rows cp·H_L over fake and real packs, plus Σ Q over the interpolated ones.
+        const gw = gemm.matMul({ m: fanIn, n: 1, k: 2 * P, a: H[L], transA: true, b: cp, c: grads[2 * L] });
+        for (let p = 0; p < P; p++) for (let j = 0; j < fanIn; j++) gw[j] += Q[p * fanIn + j];
+        break;
       }
-      penalty *= lambda / P;
-      const ys = readFloat32(tf, y, this.buf('y', rows));
-      for (let i = 0; i < 2 * P; i++) wasserstein += c[i] * ys[i];
-      const cpT = tf.tensor2d(cp, [rows, 1]);
-      const cRow = tf.tensor2d(c, [1, rows]);
-      const fT = tf.tensor2d(f, [P, 1]);
-      // Q: ∂GP/∂(layer l's input) on the interpolated packs (its tail part QTail for l = 0).
-      let Q: tf.Tensor2D = tf.mul(g.dense, fT);
-      const QTail = g.tail && tf.mul(g.tail, fT);
-      for (let l = 0; l <= L; l++) {
-        const Z = tf.concat([tf.slice(H[l], [0, 0], [2 * P, -1]), Q], 0);
-        if (l === L) {
-          readFloat32(tf, tf.matMul(tf.transpose(Z), cpT), grads[2 * L]);
-          break;
-        }
-        const V = tf.mul(U[l], cpT);
-        readFloat32(tf, tf.matMul(tf.transpose(Z), V), grads[2 * l]);
-        readFloat32(tf, tf.matMul(cRow, U[l]), grads[2 * l + 1]);
-        let QW = tf.matMul(Q, t.W[l]);
-        if (l === 0 && sparse && QTail && t.WTail) {
-          // Tail rows: the fake and real packs' nonzeros on the host, the penalty's dense QTail on TensorFlow.js.
-          const h = this.dims[0];
-          const tailGrad = grads[0].subarray(this.denseDim * h);
-          const Vi = tf.slice(V, [2 * P, 0], [P, -1]);
-          readFloat32(tf, tf.matMul(tf.transpose(QTail), Vi), tailGrad);
-          const Vh = readFloat32(tf, V, this.buf('V', rows * h));
-          addSparseTransposeProduct({ ...sparse, rows: 2 * P }, Vh, h, tailGrad);
-          QW = tf.add(QW, tf.matMul(QTail, t.WTail));
-        }
-        Q = tf.mul(QW, tf.slice(M[l], [2 * P, 0], [P, -1]));
+      const h = this.dims[l];
+      const V = this.buf(`V${l}`, rows * h);
+      const u = U[l];
+      for (let i = 0, k = 0; i < rows; i++) for (let j = 0; j < h; j++, k++) V[k] = u[k] * cp[i];
+      // ∂W_l = [H_l (fake, real); Q]ᵀ · V, as two products into the same gradient.
+      gemm.matMul({ m: fanIn, n: h, k: 2 * P, a: H[l], transA: true, b: V, c: grads[2 * l] });
+      const Vi = V.subarray(2 * P * h);
+      gemm.matMul({ m: fanIn, n: h, k: P, a: Q, transA: true, b: Vi, c: grads[2 * l], accumulate: true });
+      const gb = grads[2 * l + 1].fill(0);
+      for (let i = 0; i < 2 * P; i++) for (let j = 0; j < h; j++) gb[j] += c[i] * u[i * h + j];
+      const QW = gemm.matMul({ m: P, n: h, k: fanIn, a: Q, b: this.denseRows(l), c: this.buf(`QW${l}`, P * h) });
+      if (l === 0 && sparse && QTail) {
+        // Tail rows: the fake and real packs' nonzeros on the host, the penalty's dense QTail by product.
+        const tailGrad = grads[0].subarray(this.denseDim * h);
+        gemm.matMul({ m: this.tail, n: h, k: P, a: QTail, transA: true, b: Vi, c: tailGrad });
+        addSparseTransposeProduct({ ...sparse, rows: 2 * P }, V, h, tailGrad);
+        gemm.matMul({ m: P, n: h, k: this.tail, a: QTail, b: this.tailRows(), c: QW, accumulate: true });
       }
-    });
+      const Mi = M[l].subarray(2 * P * h);
+      Q = this.buf(`Q${l + 1}`, P * h);
+      for (let k = 0; k < P * h; k++) Q[k] = QW[k] * Mi[k];
+      fanIn = h;
+    }
     // ∂/∂b of mean(fake) − mean(real) is Σc = 0 exactly; the penalty does not reach b.
     grads[2 * L + 1].fill(0);
     return { wasserstein, penalty, grads };
-  }
-
-  private release(): void {
-    if (!this.tensors) return;
-    const t = this.tensors;
-    tf.dispose([...t.W, ...t.Wt, ...t.b, t.w, t.wRow, t.bOut, ...(t.WTail && t.WtTail ? [t.WTail, t.WtTail] : [])]);
-    this.tensors = undefined;
-  }
-
-  dispose(): void {
-    this.release();
   }
 }

@@ -155,10 +155,6 @@ export class CtganModel implements FittedModel {
     const encoded = await this.sampleEncoded(n, rng);
     return this.encoder.inverse(encoded, n);
   }
-
-  dispose(): void {
-    this.generator.dispose();
-  }
 }
 
 /** Validates the combination of params that zod cannot check field by field. */
@@ -252,7 +248,6 @@ export async function trainCtgan(
     for (const m of masksCritic) fillDropoutMask(noise, m, params.dropout);
     const res = critic.loss(xCritic, P, masksCritic, params.gpLambda);
     optD.step(res.grads);
-    critic.sync();
     return { lossD: res.wasserstein, penalty: res.penalty };
   };
 
@@ -265,12 +260,10 @@ export async function trainCtgan(
     for (const m of masksGen) fillDropoutMask(noise, m, params.dropout);
     const { loss, grads } = generatorLoss(generator, critic, input, B, c1, gumbel, masksGen, layout, fake);
     optG.step(grads);
-    generator.sync();
     return loss;
   };
 
   const start = Date.now();
-  try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const t0 = Date.now();
       let lossG = 0;
@@ -291,12 +284,6 @@ export async function trainCtgan(
       const eta = (((Date.now() - start) / 1000) * (epochs - epoch)) / epoch;
       ctx.progress.update({ phase: 'epoch', done: epoch, total: epochs, info: { lossG, lossD, penalty, eta_s: Math.round(eta) } });
     }
-  } catch (err) {
-    generator.dispose();
-    throw err;
-  } finally {
-    critic.dispose();
-  }
   return new CtganModel(encoder, generator, conditions, segments, params, history, ctx.signal);
 }
 

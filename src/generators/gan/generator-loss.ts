@@ -8,7 +8,6 @@
  */
 import { type Critic, writePacks } from './critic.js';
 import type { GeneratorNet } from './networks.js';
-import { disposeTape } from './networks.js';
 import { type Segment, activateOutput, activateOutputBackward, conditionLoss } from './output-activation.js';
 
 /** Scratch arrays reused across calls (each call uses them synchronously, start to end). */
@@ -49,22 +48,16 @@ export function generatorLoss(
   const P = rows / critic.pac;
   const { raw, tape } = generator.forward(input, rows, true);
   const dRaw = buffer('dRaw', rows * D).fill(0);
-  let loss: number;
-  try {
-    activateOutput(raw, rows, D, segments, tau, gumbel, fake);
-    const x = writePacks(fake, cond, rows, D, C, critic.pac, buffer('packs', rows * (D + C)));
-    const { scores, grad } = critic.scoresAndInputGradient(x, P, masks);
-    let mean = 0;
-    for (let p = 0; p < P; p++) mean += scores[p];
-    // ∂(−mean score)/∂fake: −1/P times the packs' input gradient over their data columns, which
-    // (packs being [x₁ … x_pac, c₁ … c_pac]) lie in row order, rows × D.
-    const dFake = buffer('dFake', rows * D);
-    for (let k = 0; k < rows * D; k++) dFake[k] = -grad[k] / P;
-    activateOutputBackward(fake, dFake, rows, D, segments, tau, dRaw);
-    loss = -mean / P + conditionLoss(raw, rows, D, discrete, cond, dRaw);
-  } catch (err) {
-    disposeTape(tape);
-    throw err;
-  }
+  activateOutput(raw, rows, D, segments, tau, gumbel, fake);
+  const x = writePacks(fake, cond, rows, D, C, critic.pac, buffer('packs', rows * (D + C)));
+  const { scores, grad } = critic.scoresAndInputGradient(x, P, masks);
+  let mean = 0;
+  for (let p = 0; p < P; p++) mean += scores[p];
+  // ∂(−mean score)/∂fake: −1/P times the packs' input gradient over their data columns, which
+  // (packs being [x₁ … x_pac, c₁ … c_pac]) lie in row order, rows × D.
+  const dFake = buffer('dFake', rows * D);
+  for (let k = 0; k < rows * D; k++) dFake[k] = -grad[k] / P;
+  activateOutputBackward(fake, dFake, rows, D, segments, tau, dRaw);
+  const loss = -mean / P + conditionLoss(raw, rows, D, discrete, cond, dRaw);
   return { loss, grads: generator.backward(tape, dRaw) };
 }

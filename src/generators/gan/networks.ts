@@ -5,30 +5,29 @@
  * batches). Initialisation follows PyTorch's nn.Linear default (linearInit, U(±1/√fan_in)),
  * which the reference implementation inherits; BN starts at γ = 1, β = 0.
  *
- * Forward and backward are written out: the fully connected products run on TensorFlow.js
- * (fused bias add, untransposed operands), while batch norm, ReLU and the residual concatenation
- * run on the host in typed arrays, because on the wasm backend each elementwise kernel costs
- * about as much as the whole fused host loop. The backward pass skips what no parameter needs:
+ * Forward and backward are written out on host arrays: the fully connected products go to
+ * tensor/gemm.ts (synthbench's SIMD kernel on the wasm backend, tf.matMul elsewhere), batch norm,
+ * ReLU and the residual concatenation are typed-array loops, because on the wasm backend each
+ * elementwise kernel costs about as much as the whole fused host loop. The backward pass skips what no parameter needs:
  * the gradient with respect to the network input (z and the condition) is never formed, and each
  * layer's input gradient is computed only for the columns produced by earlier layers. The last
  * `sparseTail` input columns (CTGAN's one-hot condition) reach every layer through the residual
  * concatenation; their products are formed from their nonzeros on the host (tensor/sparse-rows.ts)
  * instead of densely, about a fifth of the generator's arithmetic on Adult.
  */
-import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../core/rng.js';
 import type { HostParam } from '../../tensor/adam.js';
+import { type Gemm, gemmFor } from '../../tensor/gemm.js';
 import { linearInit } from '../../tensor/init.js';
-import { readFloat32 } from '../../tensor/readback.js';
 import { type SparseRows, addSparseProduct, addSparseTransposeProduct, splitSparseTail } from '../../tensor/sparse-rows.js';
 
 export const BN_EPS = 1e-5;
 
-/** What the backward pass needs from a forward pass. */
+/** What the backward pass needs from a forward pass (views of the network's buffers: valid until its next forward). */
 export interface GeneratorTape {
   rows: number;
-  /** Dense columns of each FC layer's input (hidden layers, then the output layer), as tensors. */
-  inputs: tf.Tensor2D[];
+  /** Dense columns of each FC layer's input (hidden layers, then the output layer), rows × width. */
+  inputs: Float32Array[];
   /** Nonzeros of the input's sparse tail (undefined without one). */
   sparse?: SparseRows;
   /** Per hidden layer: normalised pre-activations x̂, 1/√(σ² + ε), and the ReLU outputs' bits. */
@@ -59,7 +58,6 @@ export class GeneratorNet {
   /** Per hidden layer [W, b, γ, β], then [W_out, b_out]. */
   readonly params: HostParam[] = [];
   readonly outputDim: number;
-  private tensors: { W: tf.Tensor2D[]; b: tf.Tensor1D[]; WtTrim: (tf.Tensor2D | null)[] } | undefined;
   private work: Work | undefined;
 
   private buffers(rows: number): Work {
@@ -96,6 +94,7 @@ export class GeneratorNet {
     outputDim: number,
     rng: Rng,
     readonly sparseTail = 0,
+    private readonly gemm: Gemm = gemmFor(),
   ) {
     if (sparseTail < 0 || sparseTail > inputDim) throw new Error(`GeneratorNet: sparse tail ${sparseTail} outside [0, ${inputDim}]`);
     this.outputDim = outputDim;
@@ -126,37 +125,17 @@ export class GeneratorNet {
     return w.value.subarray((w.shape[0] - this.sparseTail) * w.shape[1]);
   }
 
-  /** Uploads the host weights' dense rows (call after every optimizer step). */
-  sync(): void {
-    this.release();
-    const W: tf.Tensor2D[] = [];
-    const b: tf.Tensor1D[] = [];
-    for (let k = 0; k <= this.dims.length; k++) {
-      const { w, b: bias } = this.fc(k);
-      const [fanIn, fanOut] = w.shape;
-      const dense = fanIn - this.sparseTail;
-      W.push(tf.keep(tf.tensor2d(w.value.subarray(0, dense * fanOut), [dense, fanOut])));
-      b.push(tf.keep(tf.tensor1d(bias.value)));
-    }
-    this.tensors = { W, b, WtTrim: W.map(() => null) };
+  /** Dense weight rows of FC layer k (its input's dense columns × fanOut). */
+  private denseRows(k: number): Float32Array {
+    const { w } = this.fc(k);
+    return w.value.subarray(0, (w.shape[0] - this.sparseTail) * w.shape[1]);
   }
 
-  private weights() {
-    if (!this.tensors) this.sync();
-    return this.tensors!;
-  }
-
-  /**
-   * Transposed rows of FC layer k that multiply earlier layers' ReLU outputs (its input is
-   * [ReLU_{k−1}, …, ReLU_0, network input]); null for the first layer.
-   */
-  private trimmedTranspose(k: number): tf.Tensor2D | null {
-    const t = this.weights();
-    let produced = 0;
-    for (let l = 0; l < k; l++) produced += this.dims[l];
-    if (produced === 0) return null;
-    if (!t.WtTrim[k]) t.WtTrim[k] = tf.keep(tf.tidy(() => tf.transpose(tf.slice(t.W[k], [0, 0], [produced, -1]))));
-    return t.WtTrim[k];
+  /** Columns of FC layer k's input produced by earlier layers ([ReLU_{k−1}, …, ReLU_0]). */
+  private produced(k: number): number {
+    let n = 0;
+    for (let l = 0; l < k; l++) n += this.dims[l];
+    return n;
   }
 
   /**
@@ -166,7 +145,6 @@ export class GeneratorNet {
   forward(input: Float32Array, rows: number, tape: true): { raw: Float32Array; tape: GeneratorTape };
   forward(input: Float32Array, rows: number, tape?: false): { raw: Float32Array };
   forward(input: Float32Array, rows: number, keep = false): { raw: Float32Array; tape?: GeneratorTape } {
-    const t = this.weights();
     const work = this.buffers(rows);
     const sparse = this.sparseTail ? (work.sparse = splitSparseTail(input, rows, this.inputDim, this.sparseTail, work.x0, work.sparse)) : undefined;
     const tape: GeneratorTape = { rows, inputs: [], sparse, xhat: [], invStd: [], reluBits: [] };
@@ -174,13 +152,9 @@ export class GeneratorNet {
     let width = this.denseInputDim;
     for (let l = 0; l < this.dims.length; l++) {
       const hl = this.dims[l];
-      const hT = tf.tensor2d(h, [rows, width]);
-      const yT = tf.fused.matMul({ a: hT, b: t.W[l], bias: t.b[l] });
-      const y = readFloat32(tf, yT, work.y[l]);
-      yT.dispose();
+      const y = this.gemm.matMul({ m: rows, n: hl, k: width, a: h, b: this.denseRows(l), c: work.y[l], bias: this.fc(l).b.value });
       if (sparse) addSparseProduct(sparse, this.tailRows(l), hl, y);
-      if (keep) tape.inputs.push(hT);
-      else hT.dispose();
+      if (keep) tape.inputs.push(h);
       const gamma = this.params[4 * l + 2].value;
       const beta = this.params[4 * l + 3].value;
       // Batch statistics in float64 (one pass: E[y], E[y²]); BN + ReLU as z = a·y + c.
@@ -230,22 +204,16 @@ export class GeneratorNet {
       width += hl;
     }
     const L = this.dims.length;
-    const hT = tf.tensor2d(h, [rows, width]);
-    const rawT = tf.fused.matMul({ a: hT, b: t.W[L], bias: t.b[L] });
-    const raw = readFloat32(tf, rawT, work.raw);
-    rawT.dispose();
+    const raw = this.gemm.matMul({ m: rows, n: this.outputDim, k: width, a: h, b: this.denseRows(L), c: work.raw, bias: this.fc(L).b.value });
     if (sparse) addSparseProduct(sparse, this.tailRows(L), this.outputDim, raw);
-    if (keep) {
-      tape.inputs.push(hT);
-      return { raw, tape };
-    }
-    hT.dispose();
-    return { raw };
+    if (!keep) return { raw };
+    tape.inputs.push(h);
+    return { raw, tape };
   }
 
   /**
-   * Gradients (aligned with params) of a loss whose gradient with respect to raw is `dRaw`;
-   * releases the tape. The returned arrays are reused by the next call.
+   * Gradients (aligned with params) of a loss whose gradient with respect to raw is `dRaw`.
+   * The returned arrays are reused by the next call.
    */
   backward(tape: GeneratorTape, dRaw: Float32Array): Float32Array[] {
     const L = this.dims.length;
@@ -261,67 +229,58 @@ export class GeneratorNet {
       offset[l] = o;
       o += this.dims[l];
     }
-    try {
-      const dAcc = work.dAcc;
-      tf.tidy(() => {
-        const dT = tf.tensor2d(dRaw, [n, D]);
-        readFloat32(tf, tf.matMul(tf.transpose(tape.inputs[L]), dT), grads[4 * L]);
-        this.tailGradient(tape, L, dRaw, D, grads[4 * L]);
-        const trim = this.trimmedTranspose(L);
-        if (trim) readFloat32(tf, tf.matMul(dT, trim), dAcc);
-      });
-      columnSums(dRaw, n, D, grads[4 * L + 1]);
-      for (let l = L - 1; l >= 0; l--) {
-        const hl = this.dims[l];
-        const xhat = tape.xhat[l];
-        const bits = tape.reluBits[l];
-        const inv = tape.invStd[l];
-        const gamma = this.params[4 * l + 2].value;
-        const dGamma = new Float64Array(hl);
-        const dBeta = new Float64Array(hl);
-        const dz = work.dz[l];
-        for (let i = 0; i < n; i++) {
-          const a = i * produced + offset[l];
-          for (let j = 0; j < hl; j++) {
-            // ReLU′ without a branch: an output is +0 (bits 0) or positive (bits > 0), so
-            // (bits | −bits) >>> 31 is 1 exactly where it is positive.
-            const r = bits[i * hl + j];
-            const g = dAcc[a + j] * ((r | -r) >>> 31);
-            dz[i * hl + j] = g;
-            dGamma[j] += g * xhat[i * hl + j];
-            dBeta[j] += g;
-          }
-        }
-        // Batch-norm backward through the batch statistics:
-        // dY = (1/σ)·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)), dx̂ = γ·dz (so Σ dx̂ = γΣdz, Σ dx̂x̂ = γ·dγ).
-        const dY = work.dY[l];
-        const a = new Float64Array(hl);
-        const mB = new Float64Array(hl);
-        const mG = new Float64Array(hl);
+    const dAcc = work.dAcc;
+    const gemm = this.gemm;
+    const widthL = this.denseInputDim + produced;
+    gemm.matMul({ m: widthL, n: D, k: n, a: tape.inputs[L], transA: true, b: dRaw, c: grads[4 * L] });
+    this.tailGradient(tape, L, dRaw, D, grads[4 * L]);
+    if (produced) gemm.matMul({ m: n, n: produced, k: D, a: dRaw, b: this.denseRows(L), transB: true, c: dAcc });
+    columnSums(dRaw, n, D, grads[4 * L + 1]);
+    for (let l = L - 1; l >= 0; l--) {
+      const hl = this.dims[l];
+      const xhat = tape.xhat[l];
+      const bits = tape.reluBits[l];
+      const inv = tape.invStd[l];
+      const gamma = this.params[4 * l + 2].value;
+      const dGamma = new Float64Array(hl);
+      const dBeta = new Float64Array(hl);
+      const dz = work.dz[l];
+      for (let i = 0; i < n; i++) {
+        const a = i * produced + offset[l];
         for (let j = 0; j < hl; j++) {
-          a[j] = gamma[j] * inv[j];
-          mB[j] = dBeta[j] / n;
-          mG[j] = dGamma[j] / n;
+          // ReLU′ without a branch: an output is +0 (bits 0) or positive (bits > 0), so
+          // (bits | −bits) >>> 31 is 1 exactly where it is positive.
+          const r = bits[i * hl + j];
+          const g = dAcc[a + j] * ((r | -r) >>> 31);
+          dz[i * hl + j] = g;
+          dGamma[j] += g * xhat[i * hl + j];
+          dBeta[j] += g;
         }
-        for (let i = 0, k = 0; i < n; i++) for (let j = 0; j < hl; j++, k++) dY[k] = a[j] * (dz[k] - mB[j] - xhat[k] * mG[j]);
-        grads[4 * l + 2].set(dGamma);
-        grads[4 * l + 3].set(dBeta);
-        columnSums(dY, n, hl, grads[4 * l + 1]);
-        tf.tidy(() => {
-          const dYT = tf.tensor2d(dY, [n, hl]);
-          readFloat32(tf, tf.matMul(tf.transpose(tape.inputs[l]), dYT), grads[4 * l]);
-          this.tailGradient(tape, l, dY, hl, grads[4 * l]);
-          const trim = this.trimmedTranspose(l);
-          if (!trim) return;
-          // This layer's input is [ReLU_{l−1}, …, ReLU_0, input]: those blocks sit right after ReLU_l.
-          const w = trim.shape[1];
-          const back = readFloat32(tf, tf.matMul(dYT, trim), work.back.subarray(0, n * w));
-          const from = offset[l] + hl;
-          for (let i = 0; i < n; i++) for (let j = 0; j < w; j++) dAcc[i * produced + from + j] += back[i * w + j];
-        });
       }
-    } finally {
-      disposeTape(tape);
+      // Batch-norm backward through the batch statistics:
+      // dY = (1/σ)·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)), dx̂ = γ·dz (so Σ dx̂ = γΣdz, Σ dx̂x̂ = γ·dγ).
+      const dY = work.dY[l];
+      const a = new Float64Array(hl);
+      const mB = new Float64Array(hl);
+      const mG = new Float64Array(hl);
+      for (let j = 0; j < hl; j++) {
+        a[j] = gamma[j] * inv[j];
+        mB[j] = dBeta[j] / n;
+        mG[j] = dGamma[j] / n;
+      }
+      for (let i = 0, k = 0; i < n; i++) for (let j = 0; j < hl; j++, k++) dY[k] = a[j] * (dz[k] - mB[j] - xhat[k] * mG[j]);
+      grads[4 * l + 2].set(dGamma);
+      grads[4 * l + 3].set(dBeta);
+      columnSums(dY, n, hl, grads[4 * l + 1]);
+      const width = this.denseInputDim + this.produced(l);
+      gemm.matMul({ m: width, n: hl, k: n, a: tape.inputs[l], transA: true, b: dY, c: grads[4 * l] });
+      this.tailGradient(tape, l, dY, hl, grads[4 * l]);
+      const w = this.produced(l);
+      if (!w) continue;
+      // This layer's input is [ReLU_{l−1}, …, ReLU_0, input]: those blocks sit right after ReLU_l.
+      const back = gemm.matMul({ m: n, n: w, k: hl, a: dY, b: this.denseRows(l), transB: true, c: work.back });
+      const from = offset[l] + hl;
+      for (let i = 0; i < n; i++) for (let j = 0; j < w; j++) dAcc[i * produced + from + j] += back[i * w + j];
     }
     return grads;
   }
@@ -334,20 +293,6 @@ export class GeneratorNet {
     addSparseTransposeProduct(tape.sparse, dY, fanOut, g);
   }
 
-  private release(): void {
-    if (!this.tensors) return;
-    tf.dispose([...this.tensors.W, ...this.tensors.b, ...this.tensors.WtTrim.filter((x): x is tf.Tensor2D => x !== null)]);
-    this.tensors = undefined;
-  }
-
-  dispose(): void {
-    this.release();
-  }
-}
-
-export function disposeTape(tape: GeneratorTape): void {
-  tf.dispose(tape.inputs);
-  tape.inputs = [];
 }
 
 function columnSums(x: Float32Array, rows: number, cols: number, out: Float32Array): Float32Array {

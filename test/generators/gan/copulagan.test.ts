@@ -79,6 +79,5 @@ describe('copulagan', () => {
     const again = await model.sample(50, new Rng(4));
     const twice = await model.sample(50, new Rng(4));
     expect(Array.from(again.numeric('x'))).toEqual(Array.from(twice.numeric('x')));
-    model.dispose();
   }, 120_000);
 });

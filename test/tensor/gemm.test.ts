@@ -1,0 +1,94 @@
+import { execFileSync } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/rng.js';
+import { initBackend } from '../../src/tensor/backend.js';
+import { type Gemm, type MatMulSpec, TfjsGemm, WasmGemm, gemmFor } from '../../src/tensor/gemm.js';
+import { SGEMM_SOURCE_SHA256, SGEMM_WASM_BASE64 } from '../../src/tensor/kernels/sgemm-wasm.js';
+// @ts-expect-error plain ESM build script without type declarations
+import { buildWasm, sourceHash } from '../../scripts/build-kernels.mjs';
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+/** op(A)·op(B) (+C) (+bias) in float64, the definition. */
+function naive(s: MatMulSpec, c0: Float32Array): Float64Array {
+  const out = new Float64Array(s.m * s.n);
+  for (let i = 0; i < s.m; i++)
+    for (let j = 0; j < s.n; j++) {
+      let v = 0;
+      for (let k = 0; k < s.k; k++) v += s.a[s.transA ? k * s.m + i : i * s.k + k] * s.b[s.transB ? j * s.k + k : k * s.n + j];
+      if (s.accumulate) v += c0[i * s.n + j];
+      if (s.bias) v += s.bias[j];
+      out[i * s.n + j] = v;
+    }
+  return out;
+}
+
+function random(rng: Rng, n: number): Float32Array {
+  return Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
+}
+
+describe.each<[string, () => Gemm]>([
+  ['wasm-simd', () => new WasmGemm()],
+  ['tfjs', () => new TfjsGemm()],
+])('%s matMul', (_name, make) => {
+  // Shapes straddle the 4 × 8 register tile (edge rows and columns) and include k = 0 and 1.
+  const shapes: [number, number, number][] = [
+    [1, 1, 1], [3, 5, 7], [4, 8, 16], [9, 17, 33], [13, 6, 1], [5, 3, 0], [64, 40, 130],
+  ];
+  for (const [m, n, k] of shapes)
+    for (const transA of [false, true])
+      for (const transB of [false, true])
+        it(`${m}×${k}·${k}×${n}${transA ? ' Aᵀ' : ''}${transB ? ' Bᵀ' : ''} with and without accumulate and bias`, () => {
+          const gemm = make();
+          const rng = new Rng(m * 1000 + n * 10 + k);
+          for (const [accumulate, withBias] of [[false, false], [true, false], [false, true], [true, true]]) {
+            const c0 = random(rng, m * n + 3); // longer than m·n: the tail must stay untouched
+            const s: MatMulSpec = { m, n, k, a: random(rng, m * k), transA, b: random(rng, k * n), transB, c: c0.slice(), accumulate, bias: withBias ? random(rng, n) : undefined };
+            const want = naive(s, c0);
+            gemm.matMul(s);
+            for (let i = 0; i < m * n; i++) expect(Math.abs(s.c[i] - want[i])).toBeLessThan(1e-5 * (k + 2));
+            for (let i = m * n; i < c0.length; i++) expect(s.c[i]).toBe(c0[i]);
+          }
+        });
+
+  it('rejects operands shorter than the shape says', () => {
+    expect(() => make().matMul({ m: 2, n: 2, k: 2, a: new Float32Array(3), b: new Float32Array(4), c: new Float32Array(4) })).toThrow(/operand too short/);
+  });
+});
+
+describe('wasm-simd kernel', () => {
+  it('gives the same bits whatever else ran before and after the heap grew', () => {
+    const gemm = new WasmGemm();
+    const rng = new Rng(7);
+    const s = { m: 37, n: 29, k: 51, a: random(rng, 37 * 51), b: random(rng, 51 * 29), c: new Float32Array(37 * 29) };
+    const first = gemm.matMul(s).slice();
+    // A large product forces memory.grow; the small one must not change.
+    const big = 700;
+    gemm.matMul({ m: big, n: big, k: big, a: random(rng, big * big), b: random(rng, big * big), c: new Float32Array(big * big) });
+    expect(gemm.matMul({ ...s, c: new Float32Array(37 * 29) })).toEqual(first);
+  });
+
+  it('is the implementation chosen on the wasm backend, tfjs elsewhere', () => {
+    expect(gemmFor('wasm').name).toBe('wasm-simd');
+    expect(gemmFor('cpu').name).toBe('tfjs');
+    expect(gemmFor('tensorflow').name).toBe('tfjs');
+  });
+
+  it('was built from the current kernels/sgemm.c', () => {
+    // Edited the C source? Rebuild: node scripts/build-kernels.mjs (needs clang and lld).
+    expect(SGEMM_SOURCE_SHA256).toBe(sourceHash());
+  });
+
+  let clang = true;
+  try {
+    execFileSync('clang', ['--version'], { stdio: 'ignore' });
+  } catch {
+    clang = false;
+  }
+  // CI installs clang and lld (.ci/run), so there this rebuild always runs.
+  it.skipIf(!clang)('rebuilds byte for byte from the source (clang present)', () => {
+    expect((buildWasm() as Buffer).toString('base64')).toBe(SGEMM_WASM_BASE64);
+  });
+});
