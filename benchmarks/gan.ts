@@ -1,10 +1,11 @@
 /**
  * CTGAN speed on TensorFlow.js (not a timed test). Run:
- *   node --import tsx benchmarks/gan.ts [backend] [epochs] [paper|fast]
+ *   node --import tsx benchmarks/gan.ts [backend] [epochs] [paper|fast] [kernel threads]
  * (backend: wasm (default), cpu or tensorflow; needs the dataset mirror: SYNTHBENCH_DATA_DIR,
  * default ../shared/datasets). On the 32,561-row adult.data part with the paper's networks
  * (generator and critic [256, 256], embedding 128, batch 500, pac 10 — the schema's defaults;
- * `fast`: CTGAN_FAST_SETTINGS' [128, 128] networks) it reports:
+ * `fast`: CTGAN_FAST_SETTINGS' [128, 128] networks; kernel threads: 1 (default, as the reference) or
+ * 2, the wasm kernel's helper thread) it reports:
  *  - a profile of a training step: time and multiply-adds in the matrix products (tensor/gemm.ts:
  *    synthbench's SIMD kernel on wasm, tf.matMul elsewhere) and the host work around them;
  *  - seconds per epoch over `epochs` epochs (median and range; first epoch reported separately as
@@ -22,7 +23,7 @@ import { loadDataset } from '../src/data/registry.js';
 import { fitTabularEncoder } from '../src/encode/tabular-encoder.js';
 import { CTGAN_FAST_SETTINGS, ctganParams, trainCtgan } from '../src/generators/gan/ctgan.js';
 import { type BackendName, initBackend } from '../src/tensor/backend.js';
-import { type MatMulSpec, gemmFor } from '../src/tensor/gemm.js';
+import { type MatMulSpec, gemmFor, setKernelThreads } from '../src/tensor/gemm.js';
 import { median } from './stats.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,12 +31,13 @@ const dataDir = process.env.SYNTHBENCH_DATA_DIR ?? path.resolve(root, '..', 'sha
 const backend = (process.argv[2] ?? 'wasm') as BackendName;
 const epochs = Number(process.argv[3] ?? 4);
 const networks = process.argv[4] ?? 'paper';
+const threads = setKernelThreads(Number(process.argv[5] ?? 1));
 const ADULT_DATA_ROWS = 32_561;
 
 const fmt = (a: number[]) => `median ${median(a).toFixed(3)} s (min ${Math.min(...a).toFixed(3)}, max ${Math.max(...a).toFixed(3)}, n = ${a.length})`;
 
 const info = await initBackend(backend);
-console.log(`backend ${info.name} (tfjs ${info.tfjsVersion})${info.fallbacks.length ? `; fallbacks: ${info.fallbacks.join('; ')}` : ''}`);
+console.log(`backend ${info.name} (tfjs ${info.tfjsVersion}), kernel threads ${threads}${info.fallbacks.length ? `; fallbacks: ${info.fallbacks.join('; ')}` : ''}`);
 const { table } = await loadDataset('adult', { dataDir, download: false });
 const train = table.take(Int32Array.from({ length: ADULT_DATA_ROWS }, (_, i) => i));
 const rng = new Rng(1);

@@ -15,9 +15,9 @@ import { QUICK_SUITE } from '../runner/profiles.js';
 import { parseShard } from '../runner/shard.js';
 import { intArg, intListArg, interruptSignal, openInViewer, positiveNumberArg } from './common.js';
 
-function workersArg(v: string): number {
+function positiveIntArg(flag: string, v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new SynthbenchError('BAD_CONFIG', `--workers must be a positive integer or "auto", got "${v}"`);
+  if (!Number.isInteger(n) || n < 1) throw new SynthbenchError('BAD_CONFIG', `${flag} must be a positive integer or "auto", got "${v}"`);
   return n;
 }
 
@@ -42,6 +42,7 @@ interface RunFlags {
   json?: boolean;
   quick?: boolean;
   workers?: string;
+  kernelThreads?: string;
   shard?: string;
 }
 
@@ -70,6 +71,7 @@ export function registerRun(program: Command): void {
     .option('--json', 'print the result records as JSON lines on stdout')
     .option('--quick', 'the small pull-request profile (benchmarks/suites/quick.json): cohort, 300 training rows, baseline generators')
     .option('--workers <n>', 'run cells in N parallel worker threads, or "auto" (min(cores, free memory / 1 GiB, cells)); default 1 (this thread)')
+    .option('--kernel-threads <n>', 'threads for the wasm matrix kernel per cell (1 or 2; results are identical either way), or "auto" (cores ÷ workers, the default)')
     .option('--shard <I/N>', 'run only shard I (0-based) of N of the cell grid; combine shard directories with `synthbench merge`')
     .action(async (suiteFile: string | undefined, flags: RunFlags) => {
       if (flags.backend && !BACKENDS.includes(flags.backend)) {
@@ -104,7 +106,8 @@ export function registerRun(program: Command): void {
           signal: interrupt.signal,
           progress: stderrProgress(),
           retryFailed: flags.retryFailed,
-          workers: flags.workers === undefined ? 1 : flags.workers === 'auto' ? 'auto' : workersArg(flags.workers),
+          workers: flags.workers === undefined ? 1 : flags.workers === 'auto' ? 'auto' : positiveIntArg('--workers', flags.workers),
+          kernelThreads: flags.kernelThreads === undefined || flags.kernelThreads === 'auto' ? 'auto' : positiveIntArg('--kernel-threads', flags.kernelThreads),
           shard,
           command: `synthbench run${suiteFile ? ` ${suiteFile}` : flags.quick ? ' --quick' : ''}${shard ? ` --shard ${flags.shard}` : ''}`,
           log: (l) => process.stderr.write(l + '\n'),

@@ -31,6 +31,8 @@ export interface WorkerInit {
   runId: string;
   codeVersion: string;
   backend?: BackendName;
+  /** Threads for each worker's wasm matrix kernel (tensor/gemm.ts). */
+  kernelThreads: number;
   data: DataOptions;
 }
 
@@ -52,6 +54,7 @@ export interface PoolOptions {
   runId: string;
   codeVersion: string;
   backend?: BackendName;
+  kernelThreads: number;
   data: DataOptions;
   store: ResultStore;
   progress: RunProgress;
@@ -97,7 +100,7 @@ export function runPool(opts: PoolOptions): Promise<PoolResult> {
   const budgetMs = suite.timeoutSeconds * 1000;
   const graceMs = opts.hardTimeoutGraceMs ?? Math.max(2000, budgetMs * 0.1);
   const entry = workerEntry();
-  const init: WorkerInit = { suite, outDir: opts.outDir, runId: opts.runId, codeVersion: opts.codeVersion, backend: opts.backend, data: opts.data };
+  const init: WorkerInit = { suite, outDir: opts.outDir, runId: opts.runId, codeVersion: opts.codeVersion, backend: opts.backend, kernelThreads: opts.kernelThreads, data: opts.data };
   const slots = new Set<Slot>();
   let cellsRun = 0;
   let settled = false;

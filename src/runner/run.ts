@@ -12,6 +12,7 @@ import os from 'node:os';
 import { SynthbenchError } from '../core/errors.js';
 import { shortHash } from '../core/hash.js';
 import { type BackendName, initBackend } from '../tensor/backend.js';
+import { setKernelThreads } from '../tensor/gemm.js';
 import { type CellEnv, DataEnv, GENERATOR_SOURCE, cellLabel, cellStatus, executeCell, unitKeys } from './cell.js';
 import { planEvaluators } from './evaluators.js';
 import { type Cell, expandCells, planDatasets, planGenerators } from './grid.js';
@@ -42,6 +43,11 @@ export interface RunOptions {
   log?: (line: string) => void;
   /** Cells in parallel worker threads (1 = in this thread, the default; `auto` = defaultWorkers). */
   workers?: number | 'auto';
+  /**
+   * Threads for the wasm matrix kernel in each cell (tensor/gemm.ts; at most 2 are used). A speed
+   * setting only: results are bit-identical for every count. Default `auto`: cores ÷ workers.
+   */
+  kernelThreads?: number | 'auto';
   /** Run only shard I of N of the cell grid. */
   shard?: ShardSpec;
   /** Worker mode: how long past `timeoutSeconds` a cell may run before its worker is terminated (default max(2 s, 10 %)). */
@@ -130,6 +136,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   const requested = opts.workers === 'auto' ? defaultWorkers(pending.length) : (opts.workers ?? 1);
   const workers = Math.max(1, Math.min(requested, pending.length || 1));
   if (requested > 1) log(`workers: ${workers} worker thread(s) for ${pending.length} cell(s)`);
+  const kernelThreads = setKernelThreads(opts.kernelThreads ?? 'auto', workers);
   let cellsRun = 0;
   let interrupted = false;
   if (workers > 1) {
@@ -142,6 +149,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
       runId,
       codeVersion: version,
       backend: opts.backend,
+      kernelThreads,
       data: { dataDir: opts.dataDir, cacheDir: opts.cacheDir, download: opts.download },
       store,
       progress,

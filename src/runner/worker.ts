@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SynthbenchError, errorMessage } from '../core/errors.js';
 import { initBackend } from '../tensor/backend.js';
+import { setKernelThreads } from '../tensor/gemm.js';
 import { type CellEnv, DataEnv, executeCell } from './cell.js';
 import { planEvaluators } from './evaluators.js';
 import { expandCells, planDatasets, planGenerators } from './grid.js';
@@ -22,6 +23,7 @@ async function start(): Promise<void> {
   const evalPlans = planEvaluators(suite.attacks, suite.metrics);
   const grid = expandCells(suite, planDatasets(suite.datasets), planGenerators(suite.generators));
   const backend = await initBackend(init.backend);
+  setKernelThreads(init.kernelThreads);
   const data = new DataEnv(suite, init.data);
   const env: CellEnv = { suite, evalPlans, outDir: init.outDir, runId: init.runId, backend: backend.name, codeVersion: init.codeVersion, data, sharedProcess: true };
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { initBackend } from '../../src/tensor/backend.js';
-import { type Gemm, type MatMulSpec, TfjsGemm, WasmGemm, gemmFor } from '../../src/tensor/gemm.js';
+import { type Gemm, type MatMulSpec, TfjsGemm, WasmGemm, gemmFor, setKernelThreads } from '../../src/tensor/gemm.js';
 import { SGEMM_SOURCE_SHA256, SGEMM_WASM_BASE64 } from '../../src/tensor/kernels/sgemm-wasm.js';
 // @ts-expect-error plain ESM build script without type declarations
 import { buildWasm, sourceHash } from '../../scripts/build-kernels.mjs';
@@ -68,6 +68,32 @@ describe('wasm-simd kernel', () => {
     const big = 700;
     gemm.matMul({ m: big, n: big, k: big, a: random(rng, big * big), b: random(rng, big * big), c: new Float32Array(big * big) });
     expect(gemm.matMul({ ...s, c: new Float32Array(37 * 29) })).toEqual(first);
+  });
+
+  it('gives bit-identical products with a helper thread (column split, row split, transposes, accumulate, bias)', () => {
+    const one = new WasmGemm(1);
+    const two = new WasmGemm(2);
+    expect([one.threads, two.threads]).toEqual([1, 2]);
+    const rng = new Rng(11);
+    // Large enough to be split: wide products split by columns, narrow ones (n < 16) by rows.
+    const shapes: [number, number, number, boolean, boolean][] = [[300, 200, 153, false, false], [200, 300, 257, true, false], [90, 700, 64, false, true], [2000, 300, 1, true, true], [1001, 333, 9, false, false]];
+    for (const [m, k, n, transA, transB] of shapes) {
+      const c0 = random(rng, m * n);
+      const s = { m, n, k, a: random(rng, m * k), transA, b: random(rng, k * n), transB, bias: random(rng, n), accumulate: true };
+      const a = one.matMul({ ...s, c: c0.slice() });
+      const b = two.matMul({ ...s, c: c0.slice() });
+      expect(Buffer.from(b.buffer).equals(Buffer.from(a.buffer))).toBe(true);
+    }
+    two.setThreads(1);
+    expect(two.threads).toBe(1);
+  });
+
+  it('resolves the thread setting: auto = cores ÷ cells in parallel; bad values are rejected', () => {
+    expect(setKernelThreads(1)).toBe(1);
+    expect(setKernelThreads('auto', 1_000)).toBe(1);
+    expect(() => setKernelThreads(0)).toThrow(/positive integer/);
+    expect(() => setKernelThreads(1.5)).toThrow(/positive integer/);
+    setKernelThreads(1);
   });
 
   it('is the implementation chosen on the wasm backend, tfjs elsewhere', () => {

@@ -264,26 +264,26 @@ export async function trainCtgan(
   };
 
   const start = Date.now();
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      const t0 = Date.now();
-      let lossG = 0;
-      let lossD = 0;
-      let penalty = 0;
-      for (let step = 0; step < stepsPerEpoch; step++) {
-        throwIfAborted(ctx.signal);
-        for (let k = 0; k < params.criticSteps; k++) {
-          const d = criticStep();
-          lossD = d.lossD;
-          penalty = d.penalty;
-        }
-        lossG = generatorStep();
-        await yieldToEventLoop();
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const t0 = Date.now();
+    let lossG = 0;
+    let lossD = 0;
+    let penalty = 0;
+    for (let step = 0; step < stepsPerEpoch; step++) {
+      throwIfAborted(ctx.signal);
+      for (let k = 0; k < params.criticSteps; k++) {
+        const d = criticStep();
+        lossD = d.lossD;
+        penalty = d.penalty;
       }
-      const seconds = (Date.now() - t0) / 1000;
-      history.push({ epoch, lossG, lossD, penalty, seconds });
-      const eta = (((Date.now() - start) / 1000) * (epochs - epoch)) / epoch;
-      ctx.progress.update({ phase: 'epoch', done: epoch, total: epochs, info: { lossG, lossD, penalty, eta_s: Math.round(eta) } });
+      lossG = generatorStep();
+      await yieldToEventLoop();
     }
+    const seconds = (Date.now() - t0) / 1000;
+    history.push({ epoch, lossG, lossD, penalty, seconds });
+    const eta = (((Date.now() - start) / 1000) * (epochs - epoch)) / epoch;
+    ctx.progress.update({ phase: 'epoch', done: epoch, total: epochs, info: { lossG, lossD, penalty, eta_s: Math.round(eta) } });
+  }
   return new CtganModel(encoder, generator, conditions, segments, params, history, ctx.signal);
 }
 
