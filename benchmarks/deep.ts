@@ -4,7 +4,8 @@
  * rows, on the chosen TensorFlow.js backend (default wasm, the one available offline).
  * Per-epoch times come from the generator's own epoch progress events; the first epoch (kernel
  * set-up, allocator warm-up) is reported separately and left out of the median.
- * Run: node --import tsx benchmarks/deep.ts [--backend wasm|cpu|tensorflow] [--epochs 5] [--samples 3]
+ * Run: node --import tsx benchmarks/deep.ts [--backend wasm|cpu|tensorflow] [--epochs 5] [--samples 3] [--threads 1|2]
+ * (--threads: the wasm kernel's thread count, tensor/gemm.ts; 1 by default, as the reference).
  * Reference (issue 4): PyTorch TVAE single-threaded on the same 2-core machine ≈ 0.9 s/epoch,
  * sampling 32,561 rows ≈ 0.6 s (CTGAN's sampler).
  */
@@ -18,16 +19,18 @@ import { loadDataset } from '../src/data/registry.js';
 import { fitTabularEncoder } from '../src/encode/tabular-encoder.js';
 import { tvae, tvaeParams } from '../src/generators/vae/tvae.js';
 import { type BackendName, initBackend } from '../src/tensor/backend.js';
+import { setKernelThreads } from '../src/tensor/gemm.js';
 import { summary } from './stats.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = process.env.SYNTHBENCH_DATA_DIR ?? path.resolve(root, '..', 'shared', 'datasets');
 const { values: args } = parseArgs({
-  options: { backend: { type: 'string', default: 'wasm' }, epochs: { type: 'string', default: '5' }, samples: { type: 'string', default: '3' } },
+  options: { backend: { type: 'string', default: 'wasm' }, epochs: { type: 'string', default: '5' }, samples: { type: 'string', default: '3' }, threads: { type: 'string', default: '1' } },
 });
 const ADULT_DATA_ROWS = 32_561;
 
 const backend = await initBackend(args.backend as BackendName);
+const threads = setKernelThreads(Number(args.threads));
 const { table } = await loadDataset('adult', { dataDir, download: false });
 const train = table.take(Int32Array.from({ length: ADULT_DATA_ROWS }, (_, i) => i));
 
@@ -67,6 +70,7 @@ for (let i = 0; i < Number(args.samples); i++) {
 const result = {
   date: new Date().toISOString(),
   backend: backend.name,
+  kernelThreads: threads,
   fallbacks: backend.fallbacks,
   tfjs: backend.tfjsVersion,
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },

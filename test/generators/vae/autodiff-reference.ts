@@ -1,6 +1,7 @@
 /**
- * TVAE networks and loss (Xu et al. 2019, "Modeling Tabular Data using Conditional GAN", §5 and
- * the reference implementation in the sdv-dev/CTGAN repository):
+ * Test reference: the TVAE loss written with TensorFlow.js ops and differentiated automatically,
+ * against which the closed-form backward pass of src/generators/vae/tvae-net.ts is checked
+ * (it was the production implementation before that). Xu et al. 2019, §5:
  *   encoder q(z|x): MLP with ReLU layers `compressDims`, then linear heads μ(x) and log σ²(x);
  *   decoder p(x|z): MLP with ReLU layers `decompressDims`, then a linear output of the encoded width;
  *   loss per row = factor · [Σ_c ((α_c − tanh(out_c))² / (2σ_c²) + log σ_c)      (continuous α)
@@ -11,11 +12,11 @@
  * because the wasm backend's transposed matMul and gather/split gradients are slow or missing.
  */
 import type * as TF from '@tensorflow/tfjs';
-import type { Rng } from '../../core/rng.js';
-import { type EncoderBlock, oneHotSpan } from '../../encode/tabular-encoder.js';
-import { type Span, blockCrossEntropy } from '../../tensor/block-cross-entropy.js';
-import { linearInit } from '../../tensor/init.js';
-import { dense, denseReluOnData, matMulFast } from '../../tensor/matmul.js';
+import type { Rng } from '../../../src/core/rng.js';
+import { type EncoderBlock, oneHotSpan } from '../../../src/encode/tabular-encoder.js';
+import { type Span, blockCrossEntropy } from '../../../src/tensor/block-cross-entropy.js';
+import { linearInit } from '../../../src/tensor/init.js';
+import { dense, denseReluOnData, matMulFast } from '../../../src/tensor/matmul.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
