@@ -8,7 +8,8 @@
  */
 import { Rng } from '../src/core/rng.js';
 import { initBackend } from '../src/tensor/backend.js';
-import { type Gemm, type MatMulSpec, TfjsGemm, WasmGemm } from '../src/tensor/gemm.js';
+import { type Gemm, type MatMulSpec, TfjsGemm } from '../src/tensor/gemm.js';
+import { WasmKernels } from '../src/tensor/wasm-kernels.js';
 import { median } from './stats.js';
 
 const repeats = Number(process.argv[2] ?? 7);
@@ -40,7 +41,7 @@ function time(gemm: Gemm, spec: MatMulSpec): number[] {
   return out;
 }
 
-const impls: Gemm[] = [new WasmGemm(), new TfjsGemm()];
+const impls: Gemm[] = [new WasmKernels(), new TfjsGemm()];
 console.log('| shape | wasm-simd ms (range) | GFLOP/s | tfjs-wasm ms (range) | GFLOP/s |');
 console.log('|---|---|---|---|---|');
 for (const [m, k, n, transA, transB] of shapes) {

@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { initBackend } from '../../src/tensor/backend.js';
-import { type Gemm, type MatMulSpec, TfjsGemm, WasmGemm, gemmFor, setKernelThreads } from '../../src/tensor/gemm.js';
-import { SGEMM_SOURCE_SHA256, SGEMM_WASM_BASE64 } from '../../src/tensor/kernels/sgemm-wasm.js';
+import { type Gemm, type MatMulSpec, TfjsGemm, gemmFor, setKernelThreads } from '../../src/tensor/gemm.js';
+import { WasmKernels } from '../../src/tensor/wasm-kernels.js';
+import { KERNELS_SOURCE_SHA256, KERNELS_WASM_BASE64 } from '../../src/tensor/kernels/kernels-wasm.js';
 // @ts-expect-error plain ESM build script without type declarations
 import { buildWasm, sourceHash } from '../../scripts/build-kernels.mjs';
 
@@ -30,7 +31,7 @@ function random(rng: Rng, n: number): Float32Array {
 }
 
 describe.each<[string, () => Gemm]>([
-  ['wasm-simd', () => new WasmGemm()],
+  ['wasm-simd', () => new WasmKernels()],
   ['tfjs', () => new TfjsGemm()],
 ])('%s matMul', (_name, make) => {
   // Shapes straddle the 4 × 8 register tile (edge rows and columns) and include k = 0 and 1.
@@ -60,7 +61,7 @@ describe.each<[string, () => Gemm]>([
 
 describe('wasm-simd kernel', () => {
   it('gives the same bits whatever else ran before and after the heap grew', () => {
-    const gemm = new WasmGemm();
+    const gemm = new WasmKernels();
     const rng = new Rng(7);
     const s = { m: 37, n: 29, k: 51, a: random(rng, 37 * 51), b: random(rng, 51 * 29), c: new Float32Array(37 * 29) };
     const first = gemm.matMul(s).slice();
@@ -71,8 +72,8 @@ describe('wasm-simd kernel', () => {
   });
 
   it('gives bit-identical products with a helper thread (column split, row split, transposes, accumulate, bias)', () => {
-    const one = new WasmGemm(1);
-    const two = new WasmGemm(2);
+    const one = new WasmKernels(1);
+    const two = new WasmKernels(2);
     expect([one.threads, two.threads]).toEqual([1, 2]);
     const rng = new Rng(11);
     // Large enough to be split: wide products split by columns, narrow ones (n < 16) by rows.
@@ -102,9 +103,9 @@ describe('wasm-simd kernel', () => {
     expect(gemmFor('tensorflow').name).toBe('tfjs');
   });
 
-  it('was built from the current kernels/sgemm.c', () => {
+  it('was built from the current kernels/kernels.c', () => {
     // Edited the C source? Rebuild: node scripts/build-kernels.mjs (needs clang and lld).
-    expect(SGEMM_SOURCE_SHA256).toBe(sourceHash());
+    expect(KERNELS_SOURCE_SHA256).toBe(sourceHash());
   });
 
   let clang = true;
@@ -115,6 +116,6 @@ describe('wasm-simd kernel', () => {
   }
   // CI installs clang and lld (.ci/run), so there this rebuild always runs.
   it.skipIf(!clang)('rebuilds byte for byte from the source (clang present)', () => {
-    expect((buildWasm() as Buffer).toString('base64')).toBe(SGEMM_WASM_BASE64);
+    expect((buildWasm() as Buffer).toString('base64')).toBe(KERNELS_WASM_BASE64);
   });
 });

@@ -109,13 +109,14 @@ describe('tensor ops for the deep generators', () => {
 
   it('HostAdam matches tf.train.adam with the L2 term added to the gradient', () => {
     const rng = new Rng(5);
-    const init = randn(rng, 12);
-    const host = { name: 'p', shape: [12], value: init.slice() };
+    // 13 weights: the kernel's 4-wide SIMD loop and its scalar tail.
+    const init = randn(rng, 13);
+    const host = { name: 'p', shape: [13], value: init.slice() };
     const opt = new HostAdam([host], 0.01, 0.5, 0.9, 1e-8, 1e-3);
     const v = tf.variable(tf.tensor1d(init));
     const ref = tf.train.adam(0.01, 0.5, 0.9, 1e-8);
     for (let t = 0; t < 5; t++) {
-      const g = randn(rng, 12);
+      const g = randn(rng, 13);
       opt.step([g]);
       ref.applyGradients([{ name: v.name, tensor: tf.add(tf.tensor1d(g), tf.mul(v, 1e-3)) }]);
     }

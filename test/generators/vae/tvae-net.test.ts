@@ -5,7 +5,8 @@ import { Table } from '../../../src/core/table.js';
 import { fitTabularEncoder } from '../../../src/encode/tabular-encoder.js';
 import { TvaeNet, lossLayout } from '../../../src/generators/vae/tvae-net.js';
 import { initBackend } from '../../../src/tensor/backend.js';
-import { TfjsGemm, WasmGemm } from '../../../src/tensor/gemm.js';
+import { TfjsGemm } from '../../../src/tensor/gemm.js';
+import { WasmKernels } from '../../../src/tensor/wasm-kernels.js';
 import { fillStandardNormal } from '../../../src/tensor/noise.js';
 import { col, schemaOf } from '../helpers.js';
 import { allVariables, buildNetworks, lossLayout as tfLossLayout, tvaeLoss } from './autodiff-reference.js';
@@ -75,7 +76,7 @@ describe('TVAE loss in closed form', () => {
     const x = encoder.transform(t, new Rng(2));
     const shape = { dataDim: encoder.outputDim, embeddingDim: 5, compressDims: [14], decompressDims: [14] };
     const eps = fillStandardNormal(new Rng(3), new Float32Array(80 * 5));
-    const a = new TvaeNet(new Rng(6), shape, lossLayout(encoder.blocks), new WasmGemm());
+    const a = new TvaeNet(new Rng(6), shape, lossLayout(encoder.blocks), new WasmKernels());
     const b = new TvaeNet(new Rng(6), shape, lossLayout(encoder.blocks), new TfjsGemm());
     const la = a.lossAndGrads(x, 80, eps, 2).loss;
     expect(Math.abs(la - b.lossAndGrads(x, 80, eps, 2).loss) / Math.abs(la)).toBeLessThan(1e-5);

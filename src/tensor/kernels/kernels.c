@@ -1,7 +1,8 @@
 /*
- * Single-precision matrix product for WebAssembly SIMD128, built into sgemm-wasm.ts by
- * scripts/build-kernels.mjs (clang --target=wasm32 -msimd128; see that script).
+ * synthbench's WebAssembly SIMD128 kernels, built into kernels-wasm.ts by scripts/build-kernels.mjs
+ * (clang --target=wasm32 -msimd128; see that script). Called through src/tensor/wasm-kernels.ts.
  *
+ * 1. Single-precision matrix product (pack_b, gemm_rows):
  *   C[M×N] = op(A)·op(B) (+ C when accumulating) (+ bias broadcast over rows)
  *
  * Why not TensorFlow.js's wasm matMul: every call there packs B into a fresh XNNPACK operator
@@ -115,5 +116,37 @@ void gemm_rows(int N, int K, const float* A, int a_rs, int a_cs, const float* P,
           }
       }
     }
+  }
+}
+
+/*
+ * 2. Adam (Kingma & Ba 2015) with L2 weight decay added to the gradient, as torch.optim.Adam:
+ *   g ← g + wd·θ;  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − lrHat · m / (√(v·c2) + ε)
+ * with lrHat = lr/(1−β₁ᵗ) and c2 = 1/(1−β₂ᵗ), in float32 like PyTorch's kernel.
+ */
+__attribute__((export_name("adam")))
+void adam(int n, float* w, const float* g, float* m, float* v, float b1, float b2, float lrHat, float c2, float eps, float wd) {
+  const v128_t vb1 = wasm_f32x4_splat(b1), va1 = wasm_f32x4_splat(1.f - b1);
+  const v128_t vb2 = wasm_f32x4_splat(b2), va2 = wasm_f32x4_splat(1.f - b2);
+  const v128_t vlr = wasm_f32x4_splat(lrHat), vc2 = wasm_f32x4_splat(c2), veps = wasm_f32x4_splat(eps), vwd = wasm_f32x4_splat(wd);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t wi = wasm_v128_load(w + i);
+    const v128_t gi = wasm_f32x4_add(wasm_v128_load(g + i), wasm_f32x4_mul(vwd, wi));
+    const v128_t mi = wasm_f32x4_add(wasm_f32x4_mul(vb1, wasm_v128_load(m + i)), wasm_f32x4_mul(va1, gi));
+    const v128_t vi = wasm_f32x4_add(wasm_f32x4_mul(vb2, wasm_v128_load(v + i)), wasm_f32x4_mul(wasm_f32x4_mul(va2, gi), gi));
+    wasm_v128_store(m + i, mi);
+    wasm_v128_store(v + i, vi);
+    const v128_t den = wasm_f32x4_add(wasm_f32x4_sqrt(wasm_f32x4_mul(vi, vc2)), veps);
+    wasm_v128_store(w + i, wasm_f32x4_sub(wi, wasm_f32x4_div(wasm_f32x4_mul(vlr, mi), den)));
+  }
+  for (; i < n; i++) {
+    const float wi = w[i];
+    const float gi = g[i] + wd * wi;
+    const float mi = b1 * m[i] + (1.f - b1) * gi;
+    const float vi = b2 * v[i] + (1.f - b2) * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    w[i] = wi - lrHat * mi / (__builtin_sqrtf(vi * c2) + eps);
   }
 }

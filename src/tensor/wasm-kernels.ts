@@ -1,0 +1,217 @@
+/**
+ * synthbench's WebAssembly SIMD128 kernels (kernels/kernels.c, compiled into kernels/kernels-wasm.ts
+ * by scripts/build-kernels.mjs): the matrix product behind tensor/gemm.ts's `wasm-simd`
+ * implementation and the Adam update behind tensor/adam.ts. One module instance per process on a
+ * shared memory, with an optional helper thread for large products.
+ */
+import { Worker } from 'node:worker_threads';
+import { type Gemm, type MatMulSpec, checkMatMul } from './gemm.js';
+import { KERNELS_WASM_BASE64 } from './kernels/kernels-wasm.js';
+
+const PAGE = 65536;
+const NR = 8; // panel width of kernels/kernels.c
+
+// The project's TypeScript libs carry no WebAssembly declarations; the few calls used are typed here.
+interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+interface KernelExports {
+  __heap_base: { value: number };
+  pack_b(K: number, N: number, B: number, bRs: number, bCs: number, P: number): void;
+  adam(n: number, w: number, g: number, m: number, v: number, b1: number, b2: number, lrHat: number, c2: number, eps: number, wd: number): void;
+  gemm_rows(
+    N: number, K: number, A: number, aRs: number, aCs: number, P: number, C: number, ldc: number,
+    accumulate: number, bias: number, row0: number, row1: number, scratch: number,
+  ): void;
+}
+
+/** Products smaller than this many multiply-adds stay on the calling thread (waking a helper costs ≈ 10–50 µs). */
+const SPLIT_MIN_MACS = 1 << 18;
+
+/**
+ * Helper thread for WasmGemm: its own instance of the kernel on the same shared memory, packing
+ * and computing its share of each product it is handed. Protocol on a shared Int32Array: [0] job
+ * number (−1: exit), [1] last job done, [2] 1 if it packs first, [3…8] pack_b's arguments,
+ * [9…21] gemm_rows's.
+ */
+const HELPER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const kernel = new WebAssembly.Instance(workerData.module, { env: { memory: workerData.memory } }).exports;
+const a = new Int32Array(workerData.ctrl);
+let seen = 0;
+for (;;) {
+  // Spin briefly before sleeping: in a training step the next product follows within microseconds.
+  for (let spin = 0; spin < 100000 && Atomics.load(a, 0) === seen; spin++);
+  if (Atomics.load(a, 0) === seen) Atomics.wait(a, 0, seen);
+  seen = Atomics.load(a, 0);
+  if (seen < 0) break;
+  if (a[2]) kernel.pack_b(a[3], a[4], a[5], a[6], a[7], a[8]);
+  kernel.gemm_rows(a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16], a[17], a[18], a[19], a[20], a[21]);
+  Atomics.store(a, 1, seen);
+  Atomics.notify(a, 1);
+}
+`;
+
+interface Helper {
+  worker: { unref(): void; terminate(): Promise<number> };
+  ctrl: Int32Array;
+  job: number;
+}
+
+/**
+ * synthbench's SIMD128 kernels in their own shared WebAssembly memory; operands are copied in and
+ * out (≈ 0.2 ms per million floats each way). With threads = 2 a helper thread packs and computes half of each large product's columns
+ * (or rows, when it has fewer than 16 columns); every element is still one thread's dot product
+ * in the same order, so results are bit-identical for any thread count (tested).
+ */
+export class WasmKernels implements Gemm {
+  readonly name = 'wasm-simd' as const;
+  private readonly memory: WasmMemory;
+  private readonly module: object;
+  private readonly kernel: KernelExports;
+  private readonly base: number;
+  private heap: Float32Array;
+  private helper: Helper | undefined;
+
+  constructor(threads = 1) {
+    const bytes = Buffer.from(KERNELS_WASM_BASE64, 'base64');
+    // Shared, so that the helper thread's instance works on the same heap (the module declares it so).
+    this.memory = new wasmApi.Memory({ initial: 64, maximum: 32768, shared: true });
+    this.module = new wasmApi.Module(bytes);
+    const instance = new wasmApi.Instance(this.module, { env: { memory: this.memory } });
+    this.kernel = instance.exports as unknown as KernelExports;
+    this.base = (Number(this.kernel.__heap_base.value) + 63) & ~63;
+    this.heap = new Float32Array(this.memory.buffer);
+    this.setThreads(threads);
+  }
+
+  /** Threads used per product: 1 (this thread) or 2 (plus one helper). */
+  get threads(): number {
+    return this.helper ? 2 : 1;
+  }
+
+  setThreads(threads: number): void {
+    if (!Number.isInteger(threads) || threads < 1) throw new Error(`kernel threads must be a positive integer, got ${threads}`);
+    if (threads > 1 && !this.helper) {
+      const ctrl = new Int32Array(new SharedArrayBuffer(24 * 4));
+      const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { module: this.module, memory: this.memory, ctrl: ctrl.buffer } });
+      worker.unref(); // never keeps the process alive
+      this.helper = { worker, ctrl, job: 0 };
+    } else if (threads === 1 && this.helper) {
+      const { ctrl, worker } = this.helper;
+      Atomics.store(ctrl, 0, -1);
+      Atomics.notify(ctrl, 0);
+      void worker.terminate();
+      this.helper = undefined;
+    }
+  }
+
+  matMul(s: MatMulSpec): Float32Array {
+    checkMatMul(s);
+    const { m, n, k } = s;
+    if (m === 0 || n === 0) return s.c;
+    // Layout (in floats, 16-aligned): 2 scratch tiles of 32 | bias n | A m·k | B k·n | packed B | C m·n.
+    const al = (x: number) => (x + 15) & ~15;
+    const scratch = this.base >> 2;
+    const bias = scratch + 64;
+    const a = bias + al(n);
+    const b = a + al(m * k);
+    const p = b + al(k * n);
+    const c = p + al(Math.ceil(n / NR) * NR * k);
+    const end = c + al(m * n);
+    this.reserve(end * 4);
+    const h = this.heap;
+    h.set(s.a.subarray(0, m * k), a);
+    h.set(s.b.subarray(0, k * n), b);
+    if (s.bias) h.set(s.bias.subarray(0, n), bias);
+    if (s.accumulate) h.set(s.c.subarray(0, m * n), c);
+    const K = this.kernel;
+    const bRs = s.transB ? 1 : n;
+    const bCs = s.transB ? k : 1;
+    const aRs = s.transA ? 1 : k;
+    const aCs = s.transA ? m : 1;
+    const acc = s.accumulate ? 1 : 0;
+    const biasPtr = s.bias ? bias * 4 : 0;
+    const helper = this.helper;
+    if (!helper || m * n * k < SPLIT_MIN_MACS || (n < 2 * NR && m < 8)) {
+      K.pack_b(k, n, b * 4, bRs, bCs, p * 4);
+      K.gemm_rows(n, k, a * 4, aRs, aCs, p * 4, c * 4, n, acc, biasPtr, 0, m, scratch * 4);
+    } else {
+      const ctrl = helper.ctrl;
+      const helperScratch = (scratch + 32) * 4;
+      if (n >= 2 * NR) {
+        // Column split on the 8-wide panels: this thread packs and computes columns [0, js), the
+        // helper packs and computes [js, n) (pointers offset to its first panel and column).
+        const js = Math.ceil(n / 2 / NR) * NR;
+        const pj = p + (js / NR) * NR * k;
+        ctrl.set([1, k, n - js, (b + js * bCs) * 4, bRs, bCs, pj * 4], 2);
+        ctrl.set([n - js, k, a * 4, aRs, aCs, pj * 4, (c + js) * 4, n, acc, s.bias ? (bias + js) * 4 : 0, 0, m, helperScratch], 9);
+        this.post(helper);
+        K.pack_b(k, js, b * 4, bRs, bCs, p * 4);
+        K.gemm_rows(js, k, a * 4, aRs, aCs, p * 4, c * 4, n, acc, biasPtr, 0, m, scratch * 4);
+      } else {
+        // Narrow product: both threads need every panel, so pack first and split the rows on the 4-row tile.
+        K.pack_b(k, n, b * 4, bRs, bCs, p * 4);
+        const split = ((m >> 1) + 3) & ~3;
+        ctrl[2] = 0;
+        ctrl.set([n, k, a * 4, aRs, aCs, p * 4, c * 4, n, acc, biasPtr, split, m, helperScratch], 9);
+        this.post(helper);
+        K.gemm_rows(n, k, a * 4, aRs, aCs, p * 4, c * 4, n, acc, biasPtr, 0, split, scratch * 4);
+      }
+      for (;;) {
+        const done = Atomics.load(ctrl, 1);
+        if (done === helper.job) break;
+        Atomics.wait(ctrl, 1, done);
+      }
+    }
+    s.c.set(h.subarray(c, c + m * n));
+    return s.c;
+  }
+
+  /**
+   * One Adam step on an array (kernels.c: float32, g + wd·θ as torch.optim.Adam's weight_decay);
+   * w, m and v are updated in place.
+   */
+  adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, b1: number, b2: number, lrHat: number, c2: number, eps: number, wd: number): void {
+    const n = w.length;
+    if (g.length < n || m.length !== n || v.length !== n) throw new Error(`adam: arrays of ${n} weights, ${g.length} gradients, ${m.length}/${v.length} moments`);
+    const al = (x: number) => (x + 15) & ~15;
+    const pw = this.base >> 2;
+    const pg = pw + al(n);
+    const pm = pg + al(n);
+    const pv = pm + al(n);
+    this.reserve((pv + n) * 4);
+    const h = this.heap;
+    h.set(w, pw);
+    h.set(g.subarray(0, n), pg);
+    h.set(m, pm);
+    h.set(v, pv);
+    this.kernel.adam(n, pw * 4, pg * 4, pm * 4, pv * 4, b1, b2, lrHat, c2, eps, wd);
+    w.set(h.subarray(pw, pw + n));
+    m.set(h.subarray(pm, pm + n));
+    v.set(h.subarray(pv, pv + n));
+  }
+
+  /** Hands the job described in the helper's control block to it. */
+  private post(helper: Helper): void {
+    helper.job = (helper.job % 0x7ffffffe) + 1;
+    Atomics.store(helper.ctrl, 0, helper.job);
+    Atomics.notify(helper.ctrl, 0);
+  }
+
+  private reserve(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes <= have) return;
+    this.memory.grow(Math.ceil((bytes - have) / PAGE));
+    this.heap = new Float32Array(this.memory.buffer);
+  }
+}
+
