@@ -26,6 +26,9 @@ const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 interface KernelExports {
   __heap_base: { value: number };
   pack_b(K: number, N: number, B: number, bRs: number, bCs: number, P: number): void;
+  bn_relu_forward(rows: number, h: number, y: number, gamma: number, beta: number, eps: number, out: number, ld: number, prev: number, width: number, xhat: number, mask: number, invStd: number, scratch: number): void;
+  bn_relu_backward(rows: number, h: number, dAcc: number, ld: number, mask: number, xhat: number, gamma: number, invStd: number, dy: number, dGamma: number, dBeta: number, scratch: number): void;
+  leaky_relu_masked(n: number, a: number, keep: number, slope: number, m: number, h: number): void;
   adam(n: number, w: number, g: number, m: number, v: number, b1: number, b2: number, lrHat: number, c2: number, eps: number, wd: number): void;
   gemm_rows(
     N: number, K: number, A: number, aRs: number, aCs: number, P: number, C: number, ldc: number,
@@ -198,6 +201,66 @@ export class WasmKernels implements Gemm {
     w.set(h.subarray(pw, pw + n));
     m.set(h.subarray(pm, pm + n));
     v.set(h.subarray(pv, pv + n));
+  }
+
+  /**
+   * Batch norm with batch statistics (biased variance, ε) then ReLU, for `rows` rows of h
+   * pre-activations y; writes [ReLU(γ·x̂ + β), prev] row by row into out (rows × (h + width)), and
+   * x̂, the ReLU mask (1/0) and 1/√(σ² + ε) into xhat, mask and invStd.
+   */
+  bnReluForward(rows: number, h: number, y: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number, prev: Float32Array, width: number, out: Float32Array, xhat: Float32Array, mask: Float32Array, invStd: Float64Array): void {
+    const [py, pg, pb, pp, po, px, pm, pi, ps] = this.layout([rows * h, h, h, rows * width, rows * (h + width), rows * h, rows * h, 2 * h, 6 * h]);
+    const hp = this.heap;
+    hp.set(y.subarray(0, rows * h), py);
+    hp.set(gamma.subarray(0, h), pg);
+    hp.set(beta.subarray(0, h), pb);
+    hp.set(prev.subarray(0, rows * width), pp);
+    this.kernel.bn_relu_forward(rows, h, py * 4, pg * 4, pb * 4, eps, po * 4, h + width, pp * 4, width, px * 4, pm * 4, pi * 4, ps * 4);
+    out.set(hp.subarray(po, po + rows * (h + width)));
+    xhat.set(hp.subarray(px, px + rows * h));
+    mask.set(hp.subarray(pm, pm + rows * h));
+    invStd.set(new Float64Array(this.memory.buffer, pi * 4, h));
+  }
+
+  /**
+   * Backward of bnReluForward: dAcc's columns [offset, offset + h) of each row (row length ld) hold
+   * ∂L/∂ReLU output; writes ∂L/∂y (rows × h), ∂γ and ∂β.
+   */
+  bnReluBackward(rows: number, h: number, dAcc: Float32Array, ld: number, offset: number, mask: Float32Array, xhat: Float32Array, gamma: Float32Array, invStd: Float64Array, dY: Float32Array, dGamma: Float32Array, dBeta: Float32Array): void {
+    const [pd, pm, px, pg, pi, py, pgo, pbo, ps] = this.layout([rows * ld, rows * h, rows * h, h, 2 * h, rows * h, h, h, 7 * h]);
+    const hp = this.heap;
+    hp.set(dAcc.subarray(0, rows * ld), pd);
+    hp.set(mask.subarray(0, rows * h), pm);
+    hp.set(xhat.subarray(0, rows * h), px);
+    hp.set(gamma.subarray(0, h), pg);
+    new Float64Array(this.memory.buffer, pi * 4, h).set(invStd.subarray(0, h));
+    this.kernel.bn_relu_backward(rows, h, (pd + offset) * 4, ld, pm * 4, px * 4, pg * 4, pi * 4, py * 4, pgo * 4, pbo * 4, ps * 4);
+    dY.set(hp.subarray(py, py + rows * h));
+    dGamma.set(hp.subarray(pgo, pgo + h));
+    dBeta.set(hp.subarray(pbo, pbo + h));
+  }
+
+  /** m = (a > 0 ? 1 : slope)·keep and h = a·m over n values (the critic's LeakyReLU with dropout). */
+  leakyReluMasked(n: number, a: Float32Array, keep: Float32Array, slope: number, m: Float32Array, h: Float32Array): void {
+    const [pa, pk, pm, ph] = this.layout([n, n, n, n]);
+    const hp = this.heap;
+    hp.set(a.subarray(0, n), pa);
+    hp.set(keep.subarray(0, n), pk);
+    this.kernel.leaky_relu_masked(n, pa * 4, pk * 4, slope, pm * 4, ph * 4);
+    m.set(hp.subarray(pm, pm + n));
+    h.set(hp.subarray(ph, ph + n));
+  }
+
+  /** Consecutive 64-byte-aligned float offsets of the given sizes from the heap base (grown to fit). */
+  private layout(sizes: number[]): number[] {
+    const out: number[] = [];
+    let at = this.base >> 2;
+    for (const n of sizes) {
+      out.push(at);
+      at += (n + 15) & ~15;
+    }
+    this.reserve(at * 4);
+    return out;
   }
 
   /** Hands the job described in the helper's control block to it. */

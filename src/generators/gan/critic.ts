@@ -27,7 +27,7 @@
  */
 import type { Rng } from '../../core/rng.js';
 import type { HostParam } from '../../tensor/adam.js';
-import { type Gemm, gemmFor } from '../../tensor/gemm.js';
+import { type Gemm, gemmFor, wasmKernels } from '../../tensor/gemm.js';
 import { linearInit } from '../../tensor/init.js';
 import { type SparseRows, addSparseProduct, addSparseTransposeProduct, splitSparseTail } from '../../tensor/sparse-rows.js';
 
@@ -69,7 +69,7 @@ export class Critic {
   readonly denseDim: number;
   /** Gradient buffers (reused by every loss() call) and work buffers keyed by name and size. */
   private readonly gradBuf: Float32Array[];
-  private readonly work = new Map<string, Float32Array>();
+  private readonly work = new Map<number, Map<string, Float32Array>>();
   private sparse: SparseRows | undefined;
 
   /** inputDim: one row's width, its last condDim columns being the (sparse) condition. */
@@ -100,9 +100,10 @@ export class Critic {
 
   /** A work buffer (keyed by size too: the loss and the generator's pass alternate row counts). */
   private buf(key: string, n: number): Float32Array {
-    const id = `${key}:${n}`;
-    let b = this.work.get(id);
-    if (!b) this.work.set(id, (b = new Float32Array(n)));
+    let bySize = this.work.get(n);
+    if (!bySize) this.work.set(n, (bySize = new Map()));
+    let b = bySize.get(key);
+    if (!b) bySize.set(key, (b = new Float32Array(n)));
     return b;
   }
 
@@ -138,11 +139,7 @@ export class Critic {
       if (l === 0 && sparse) addSparseProduct(sparse, this.tailRows(), h, A);
       const m = this.buf(`M${l}`, rows * h);
       const out = this.buf(`H${l + 1}`, rows * h);
-      const mask = masks[l];
-      for (let k = 0; k < rows * h; k++) {
-        m[k] = (A[k] > 0 ? 1 : this.slope) * mask[k];
-        out[k] = A[k] * m[k];
-      }
+      wasmKernels().leakyReluMasked(rows * h, A, masks[l], this.slope, m, out);
       M.push(m);
       H.push(out);
       fanIn = h;

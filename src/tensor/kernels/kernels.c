@@ -150,3 +150,161 @@ void adam(int n, float* w, const float* g, float* m, float* v, float b1, float b
     w[i] = wi - lrHat * mi / (__builtin_sqrtf(vi * c2) + eps);
   }
 }
+
+/*
+ * 3. Batch normalisation with the batch's statistics (biased variance) followed by ReLU, as in
+ * CTGAN's generator residual layers (networks.ts), and its backward pass. Column statistics and
+ * the gradient reductions accumulate in float64; the per-element work is float32 SIMD.
+ */
+static inline v128_t hi_half(v128_t v) { return wasm_i32x4_shuffle(v, v, 2, 3, 0, 1); }
+
+/* s[j] += v[j], q[j] += v[j]·w[j] (float64) for the 4 columns at s, q. */
+static inline void accumulate4(double* s, double* q, v128_t v, v128_t w) {
+  const v128_t v0 = wasm_f64x2_promote_low_f32x4(v), v1 = wasm_f64x2_promote_low_f32x4(hi_half(v));
+  const v128_t w0 = wasm_f64x2_promote_low_f32x4(w), w1 = wasm_f64x2_promote_low_f32x4(hi_half(w));
+  wasm_v128_store(s, wasm_f64x2_add(wasm_v128_load(s), v0));
+  wasm_v128_store(s + 2, wasm_f64x2_add(wasm_v128_load(s + 2), v1));
+  wasm_v128_store(q, wasm_f64x2_add(wasm_v128_load(q), wasm_f64x2_mul(v0, w0)));
+  wasm_v128_store(q + 2, wasm_f64x2_add(wasm_v128_load(q + 2), wasm_f64x2_mul(v1, w1)));
+}
+
+/*
+ * y: rows × h pre-activations. Writes row i of ReLU(γ·x̂ + β) to out + i·ld, followed by row i of
+ * prev (width floats: the residual concatenation [ReLU(BN(y)), prev]); x̂ and the ReLU mask (1 or
+ * 0) to xhat and mask (rows × h); 1/√(σ² + ε) to inv_std (h doubles).
+ * scratch: 2h doubles and 2h floats.
+ */
+__attribute__((export_name("bn_relu_forward")))
+void bn_relu_forward(int rows, int h, const float* y, const float* gamma, const float* beta, double eps,
+                     float* out, int ld, const float* prev, int width, float* xhat, float* mask,
+                     double* inv_std, double* scratch) {
+  double* sum = scratch;
+  double* sq = scratch + h;
+  float* scale = (float*)(scratch + 2 * h);
+  float* shift = scale + h;
+  for (int j = 0; j < 2 * h; j++) scratch[j] = 0;
+  for (int i = 0; i < rows; i++) {
+    const float* yi = y + (long)i * h;
+    int j = 0;
+    for (; j + 4 <= h; j += 4) {
+      const v128_t v = wasm_v128_load(yi + j);
+      accumulate4(sum + j, sq + j, v, v);
+    }
+    for (; j < h; j++) {
+      sum[j] += yi[j];
+      sq[j] += (double)yi[j] * yi[j];
+    }
+  }
+  for (int j = 0; j < h; j++) {
+    const double mean = sum[j] / rows;
+    double var = sq[j] / rows - mean * mean;
+    if (var < 0) var = 0;
+    const double inv = 1.0 / __builtin_sqrt(var + eps);
+    inv_std[j] = inv;
+    scale[j] = (float)(gamma[j] * inv);
+    shift[j] = (float)(beta[j] - gamma[j] * inv * mean);
+    sum[j] = mean; /* keep the mean for x̂ */
+  }
+  const v128_t zero = wasm_f32x4_splat(0.f), one = wasm_f32x4_splat(1.f);
+  for (int i = 0; i < rows; i++) {
+    const float* yi = y + (long)i * h;
+    float* oi = out + (long)i * ld;
+    float* xi = xhat + (long)i * h;
+    float* mi = mask + (long)i * h;
+    int j = 0;
+    for (; j + 4 <= h; j += 4) {
+      const v128_t v = wasm_v128_load(yi + j);
+      const v128_t z = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(scale + j), v), wasm_v128_load(shift + j));
+      wasm_v128_store(oi + j, wasm_f32x4_max(z, zero));
+      wasm_v128_store(mi + j, wasm_v128_and(wasm_f32x4_gt(z, zero), one));
+      const v128_t m = wasm_f32x4_demote_f64x2_zero(wasm_v128_load(sum + j));
+      const v128_t m2 = wasm_f32x4_demote_f64x2_zero(wasm_v128_load(sum + j + 2));
+      const v128_t mean4 = wasm_i32x4_shuffle(m, m2, 0, 1, 4, 5);
+      const v128_t i0 = wasm_f32x4_demote_f64x2_zero(wasm_v128_load(inv_std + j));
+      const v128_t i1 = wasm_f32x4_demote_f64x2_zero(wasm_v128_load(inv_std + j + 2));
+      wasm_v128_store(xi + j, wasm_f32x4_mul(wasm_f32x4_sub(v, mean4), wasm_i32x4_shuffle(i0, i1, 0, 1, 4, 5)));
+    }
+    for (; j < h; j++) {
+      const float z = scale[j] * yi[j] + shift[j];
+      oi[j] = z > 0.f ? z : 0.f;
+      mi[j] = z > 0.f ? 1.f : 0.f;
+      xi[j] = (yi[j] - (float)sum[j]) * (float)inv_std[j];
+    }
+    const float* pi = prev + (long)i * width;
+    for (int j = 0; j < width; j++) oi[h + j] = pi[j];
+  }
+}
+
+/*
+ * Backward of bn_relu_forward for one layer: d_acc + i·ld holds ∂L/∂(ReLU output) of row i.
+ *   g = d·mask;  ∂γ = Σ g·x̂;  ∂β = Σ g;  ∂y = γ/σ · (g − ∂β/rows − x̂·∂γ/rows).
+ * Writes ∂y (rows × h), ∂γ and ∂β (h floats). scratch: 2h doubles and 3h floats.
+ */
+__attribute__((export_name("bn_relu_backward")))
+void bn_relu_backward(int rows, int h, const float* d_acc, int ld, const float* mask, const float* xhat,
+                      const float* gamma, const double* inv_std, float* dy, float* dgamma, float* dbeta,
+                      double* scratch) {
+  double* sg = scratch;      /* Σ g·x̂ */
+  double* sb = scratch + h;  /* Σ g */
+  float* a = (float*)(scratch + 2 * h);
+  float* mb = a + h;
+  float* mg = mb + h;
+  for (int j = 0; j < 2 * h; j++) scratch[j] = 0;
+  for (int i = 0; i < rows; i++) {
+    const float* di = d_acc + (long)i * ld;
+    const float* mi = mask + (long)i * h;
+    const float* xi = xhat + (long)i * h;
+    float* gi = dy + (long)i * h;
+    int j = 0;
+    for (; j + 4 <= h; j += 4) {
+      const v128_t g = wasm_f32x4_mul(wasm_v128_load(di + j), wasm_v128_load(mi + j));
+      wasm_v128_store(gi + j, g);
+      accumulate4(sb + j, sg + j, g, wasm_v128_load(xi + j));
+    }
+    for (; j < h; j++) {
+      const float g = di[j] * mi[j];
+      gi[j] = g;
+      sb[j] += g;
+      sg[j] += (double)g * xi[j];
+    }
+  }
+  for (int j = 0; j < h; j++) {
+    dgamma[j] = (float)sg[j];
+    dbeta[j] = (float)sb[j];
+    a[j] = (float)(gamma[j] * inv_std[j]);
+    mb[j] = (float)(sb[j] / rows);
+    mg[j] = (float)(sg[j] / rows);
+  }
+  for (int i = 0; i < rows; i++) {
+    const float* xi = xhat + (long)i * h;
+    float* gi = dy + (long)i * h;
+    int j = 0;
+    for (; j + 4 <= h; j += 4) {
+      const v128_t t = wasm_f32x4_sub(wasm_f32x4_sub(wasm_v128_load(gi + j), wasm_v128_load(mb + j)),
+                                      wasm_f32x4_mul(wasm_v128_load(xi + j), wasm_v128_load(mg + j)));
+      wasm_v128_store(gi + j, wasm_f32x4_mul(wasm_v128_load(a + j), t));
+    }
+    for (; j < h; j++) gi[j] = a[j] * ((gi[j] - mb[j]) - xi[j] * mg[j]);
+  }
+}
+
+/*
+ * 4. The CTGAN critic's masked LeakyReLU: m = (a > 0 ? 1 : slope)·keep, h = a·m (keep: the
+ * inverted-dropout mask), so that h = LeakyReLU(a) ⊙ keep and m is its derivative.
+ */
+__attribute__((export_name("leaky_relu_masked")))
+void leaky_relu_masked(int n, const float* a, const float* keep, float slope, float* m, float* h) {
+  const v128_t zero = wasm_f32x4_splat(0.f), one = wasm_f32x4_splat(1.f), vs = wasm_f32x4_splat(slope);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t ai = wasm_v128_load(a + i);
+    const v128_t mi = wasm_f32x4_mul(wasm_v128_bitselect(one, vs, wasm_f32x4_gt(ai, zero)), wasm_v128_load(keep + i));
+    wasm_v128_store(m + i, mi);
+    wasm_v128_store(h + i, wasm_f32x4_mul(ai, mi));
+  }
+  for (; i < n; i++) {
+    const float mi = (a[i] > 0.f ? 1.f : slope) * keep[i];
+    m[i] = mi;
+    h[i] = a[i] * mi;
+  }
+}
