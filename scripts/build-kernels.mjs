@@ -24,6 +24,10 @@ export const CLANG_ARGS = [
 ];
 
 export function buildWasm() {
+  // The kernels must not touch the shadow stack: the helper thread's instance shares the memory
+  // (and would share the stack region), and the module is linked with no stack at all.
+  const asm = execFileSync('clang', [...CLANG_ARGS.filter((a) => !a.startsWith('-Wl,')), '-S', '-o', '-', 'kernels.c'], { cwd: dir, encoding: 'utf8' });
+  if (asm.includes('__stack_pointer')) throw new Error('kernels.c uses the stack (a local array or an address-taken local); pass a scratch pointer instead');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'synthbench-kernels-'));
   try {
     const out = path.join(tmp, 'kernels.wasm');

@@ -7,7 +7,8 @@
  *    Generating Random Variables", J. Stat. Softw. 5(8)), 128 layers, r = 3.442619855899.
  *  - fillExponential: the same paper's exponential ziggurat, 256 layers, r = 7.697117470131487.
  *  - fillGumbel: standard Gumbel as −log E, E ~ Exp(1) (the Gumbel-max/softmax trick, Jang et
- *    al. 2017): one logarithm per draw instead of −log(−log u)'s two.
+ *    al. 2017): one logarithm per draw instead of −log(−log u)'s two, taken in the SIMD kernel
+ *    (wasm-kernels.ts; float32, within 2 ulp).
  *  - fillDropoutMask: inverted dropout, 1/(1 − rate) with probability 1 − rate, else 0.
  * Ziggurat details: one 32-bit draw picks the layer from its low bits and the position within it
  * from the remaining high bits (Doornik 2005, "An Improved Ziggurat Method to Generate Normal
@@ -16,6 +17,7 @@
  * About 98.8 % (normal) and 98.9 % (exponential) of draws take one draw and one multiply.
  */
 import type { Rng } from '../core/rng.js';
+import { wasmKernels } from './gemm.js';
 
 const TWO_POW_M32 = 1 / 4294967296;
 
@@ -138,14 +140,8 @@ export function fillExponential<T extends Float32Array | Float64Array>(rng: Rng,
 }
 
 export function fillGumbel(rng: Rng, out: Float32Array): Float32Array {
-  const { ke, we } = EXPONENTIAL;
-  for (let k = 0; k < out.length; k++) {
-    const u = rng.nextUint32();
-    const i = u & 255;
-    const j = (u >>> 8) + 0.5;
-    out[k] = -Math.log(j < ke[i] ? j * we[i] : exponentialSlow(rng, u));
-  }
-  return out;
+  // −log E in the SIMD kernel: JavaScript's Math.log was most of this function's time.
+  return wasmKernels().negLogInPlace(fillExponential(rng, out));
 }
 
 export function fillDropoutMask(rng: Rng, out: Float32Array, rate: number): Float32Array {

@@ -28,6 +28,7 @@ interface KernelExports {
   pack_b(K: number, N: number, B: number, bRs: number, bCs: number, P: number): void;
   bn_relu_forward(rows: number, h: number, y: number, gamma: number, beta: number, eps: number, out: number, ld: number, prev: number, width: number, xhat: number, mask: number, invStd: number, scratch: number): void;
   bn_relu_backward(rows: number, h: number, dAcc: number, ld: number, mask: number, xhat: number, gamma: number, invStd: number, dy: number, dGamma: number, dBeta: number, scratch: number): void;
+  neg_log(n: number, x: number, out: number): void;
   leaky_relu_masked(n: number, a: number, keep: number, slope: number, m: number, h: number): void;
   adam(n: number, w: number, g: number, m: number, v: number, b1: number, b2: number, lrHat: number, c2: number, eps: number, wd: number): void;
   gemm_rows(
@@ -238,6 +239,16 @@ export class WasmKernels implements Gemm {
     dY.set(hp.subarray(py, py + rows * h));
     dGamma.set(hp.subarray(pgo, pgo + h));
     dBeta.set(hp.subarray(pbo, pbo + h));
+  }
+
+  /** x ← −log(x) in place for positive finite values (float32, within 2 ulp of the exact logarithm). */
+  negLogInPlace(x: Float32Array): Float32Array {
+    const n = x.length;
+    const [p] = this.layout([n]);
+    this.heap.set(x, p);
+    this.kernel.neg_log(n, p * 4, p * 4);
+    x.set(this.heap.subarray(p, p + n));
+    return x;
   }
 
   /** m = (a > 0 ? 1 : slope)·keep and h = a·m over n values (the critic's LeakyReLU with dropout). */

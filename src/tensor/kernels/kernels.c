@@ -308,3 +308,46 @@ void leaky_relu_masked(int n, const float* a, const float* keep, float slope, fl
     h[i] = a[i] * mi;
   }
 }
+
+/*
+ * 5. out = −log(x) for positive finite x (Gumbel noise from exponential draws, noise.ts), with
+ * the Cephes logf approximation (Moshier): x = m·2^e, m ∈ [√½, √2), log x = e·ln 2 + f − f²/2 +
+ * f³·P(f), f = m − 1, ln 2 split in two parts; within 2 ulp of the float32 logarithm (tested).
+ */
+static inline v128_t log4(v128_t x) {
+  const v128_t bits = x;
+  v128_t e = wasm_i32x4_sub(wasm_u32x4_shr(bits, 23), wasm_i32x4_splat(126));
+  v128_t m = wasm_v128_or(wasm_v128_and(bits, wasm_i32x4_splat(0x007fffff)), wasm_i32x4_splat(0x3f000000)); /* [0.5, 1) */
+  const v128_t small = wasm_f32x4_lt(m, wasm_f32x4_splat(0.707106781186547524f));
+  e = wasm_i32x4_add(e, small); /* small lanes are −1 (all bits set) */
+  const v128_t ef = wasm_f32x4_convert_i32x4(e);
+  const v128_t f = wasm_f32x4_sub(wasm_f32x4_add(m, wasm_v128_and(small, m)), wasm_f32x4_splat(1.f));
+  const v128_t z = wasm_f32x4_mul(f, f);
+  v128_t y = wasm_f32x4_splat(7.0376836292E-2f);
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, f), wasm_f32x4_splat(-1.1514610310E-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, f), wasm_f32x4_splat(1.1676998740E-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, f), wasm_f32x4_splat(-1.2420140846E-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, f), wasm_f32x4_splat(1.4249322787E-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, f), wasm_f32x4_splat(-1.6668057665E-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, f), wasm_f32x4_splat(2.0000714765E-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, f), wasm_f32x4_splat(-2.4999993993E-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, f), wasm_f32x4_splat(3.3333331174E-1f));
+  y = wasm_f32x4_mul(wasm_f32x4_mul(y, f), z);
+  y = wasm_f32x4_add(y, wasm_f32x4_mul(ef, wasm_f32x4_splat(-2.12194440e-4f)));
+  y = wasm_f32x4_sub(y, wasm_f32x4_mul(z, wasm_f32x4_splat(0.5f)));
+  return wasm_f32x4_add(wasm_f32x4_add(f, y), wasm_f32x4_mul(ef, wasm_f32x4_splat(0.693359375f)));
+}
+
+__attribute__((export_name("neg_log")))
+void neg_log(int n, const float* x, float* out) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, wasm_f32x4_neg(log4(wasm_v128_load(x + i))));
+  if (i < n) {
+    /* The last 1–3 values, padded with 1 (log 1 = 0) so no lane sees garbage. */
+    const int r = n - i;
+    const v128_t y = wasm_f32x4_neg(log4(wasm_f32x4_make(x[i], r > 1 ? x[i + 1] : 1.f, r > 2 ? x[i + 2] : 1.f, 1.f)));
+    out[i] = wasm_f32x4_extract_lane(y, 0);
+    if (r > 1) out[i + 1] = wasm_f32x4_extract_lane(y, 1);
+    if (r > 2) out[i + 2] = wasm_f32x4_extract_lane(y, 2);
+  }
+}
