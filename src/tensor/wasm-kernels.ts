@@ -29,6 +29,7 @@ interface KernelExports {
   bn_relu_forward(rows: number, h: number, y: number, gamma: number, beta: number, eps: number, out: number, ld: number, prev: number, width: number, xhat: number, mask: number, invStd: number, scratch: number): void;
   bn_relu_backward(rows: number, h: number, dAcc: number, ld: number, mask: number, xhat: number, gamma: number, invStd: number, dy: number, dGamma: number, dBeta: number, scratch: number): void;
   neg_log(n: number, x: number, out: number): void;
+  segment_exp(rows: number, width: number, nseg: number, seg: number, raw: number, noise: number, scale: number, out: number, shift: number): void;
   leaky_relu_masked(n: number, a: number, keep: number, slope: number, m: number, h: number): void;
   adam(n: number, w: number, g: number, m: number, v: number, b1: number, b2: number, lrHat: number, c2: number, eps: number, wd: number): void;
   gemm_rows(
@@ -249,6 +250,22 @@ export class WasmKernels implements Gemm {
     this.kernel.neg_log(n, p * 4, p * 4);
     x.set(this.heap.subarray(p, p + n));
     return x;
+  }
+
+  /**
+   * out ← exp(z − max of z over the value's segment), z = (raw + noise)·scale, for rows × width
+   * values; seg: (start, width) pairs of the segments; other columns get 1. noise optional.
+   */
+  segmentExp(rows: number, width: number, seg: Int32Array, raw: Float32Array, noise: Float32Array | null, scale: number, out: Float32Array): Float32Array {
+    const n = rows * width;
+    const [ps, pr, pn, po, pt] = this.layout([seg.length, n, noise ? n : 0, n, width]);
+    const hp = this.heap;
+    new Int32Array(this.memory.buffer, ps * 4, seg.length).set(seg);
+    hp.set(raw.subarray(0, n), pr);
+    if (noise) hp.set(noise.subarray(0, n), pn);
+    this.kernel.segment_exp(rows, width, seg.length / 2, ps * 4, pr * 4, noise ? pn * 4 : 0, scale, po * 4, pt * 4);
+    out.set(hp.subarray(po, po + n));
+    return out;
   }
 
   /** m = (a > 0 ? 1 : slope)·keep and h = a·m over n values (the critic's LeakyReLU with dropout). */

@@ -9,9 +9,11 @@
  * against the condition, averaged over the batch (rows whose condition names another block
  * contribute zero through the one-hot mask).
  *
- * All of it is computed on the host in typed arrays, forward and backward, as one pass per row:
- * on the wasm backend the per-segment slices, softmaxes and the concat cost a kernel each.
+ * All of it is computed on the host, forward and backward: the exponentials in one SIMD kernel
+ * call per batch (wasm-kernels.ts segmentExp, Cephes expf within 2 ulp), the rest as typed-array
+ * loops; on the wasm backend the per-segment slices, softmaxes and the concat cost a kernel each.
  */
+import { wasmKernels } from '../../tensor/gemm.js';
 
 /** The parts of an encoder block the output layer needs (structurally an EncoderBlock). */
 export interface BlockLayout {
@@ -54,6 +56,8 @@ export function outputSegments(blocks: BlockLayout[]): Segment[] {
  * columns are ignored).
  */
 export function activateOutput(raw: Float32Array, rows: number, width: number, segments: Segment[], tau: number, gumbel: Float32Array, out: Float32Array): Float32Array {
+  // exp((raw + g)/τ − segment max) for every value in the SIMD kernel; tanh and the normalisation here.
+  wasmKernels().segmentExp(rows, width, softmaxSpans(segments), raw, gumbel, 1 / tau, out);
   for (let i = 0; i < rows; i++) {
     const row = i * width;
     for (const s of segments) {
@@ -62,18 +66,25 @@ export function activateOutput(raw: Float32Array, rows: number, width: number, s
         out[o] = Math.tanh(raw[o]);
         continue;
       }
-      let max = -Infinity;
-      for (let k = 0; k < s.width; k++) {
-        const v = (raw[o + k] + gumbel[o + k]) / tau;
-        out[o + k] = v;
-        if (v > max) max = v;
-      }
       let sum = 0;
-      for (let k = 0; k < s.width; k++) sum += out[o + k] = Math.exp(out[o + k] - max);
-      for (let k = 0; k < s.width; k++) out[o + k] /= sum;
+      for (let k = 0; k < s.width; k++) sum += out[o + k];
+      const inv = 1 / sum;
+      for (let k = 0; k < s.width; k++) out[o + k] *= inv;
     }
   }
   return out;
+}
+
+const spanCache = new WeakMap<Segment[], Int32Array>();
+
+/** (start, width) pairs of the softmax segments, for the kernel. */
+function softmaxSpans(segments: Segment[]): Int32Array {
+  let spans = spanCache.get(segments);
+  if (!spans) {
+    spans = Int32Array.from(segments.filter((s) => s.act !== 'tanh').flatMap((s) => [s.start, s.width]));
+    spanCache.set(segments, spans);
+  }
+  return spans;
 }
 
 /**
@@ -85,7 +96,9 @@ export function activateOutput(raw: Float32Array, rows: number, width: number, s
  * exponential per category instead of a softmax of Gumbel noise (two logarithms per category).
  */
 export function sampleOutput(raw: Float32Array, rows: number, width: number, segments: Segment[], u: Float64Array, out: Float32Array): Float32Array {
-  const p = new Float64Array(width);
+  // Unnormalised softmax weights exp(raw − segment max) from the SIMD kernel, written into `out`;
+  // each segment then overwrites its weights with its one-hot (or tanh) values.
+  const p = wasmKernels().segmentExp(rows, width, softmaxSpans(segments), raw, null, 1, out);
   let q = 0;
   for (let i = 0; i < rows; i++) {
     const row = i * width;
@@ -95,15 +108,13 @@ export function sampleOutput(raw: Float32Array, rows: number, width: number, seg
         out[o] = Math.tanh(raw[o]);
         continue;
       }
-      let max = -Infinity;
-      for (let k = 0; k < s.width; k++) if (raw[o + k] > max) max = raw[o + k];
       let sum = 0;
-      for (let k = 0; k < s.width; k++) sum += p[k] = Math.exp(raw[o + k] - max);
+      for (let k = 0; k < s.width; k++) sum += p[o + k];
       const target = u[q++] * sum;
       let pick = s.width - 1;
       let acc = 0;
       for (let k = 0; k < s.width - 1; k++) {
-        acc += p[k];
+        acc += p[o + k];
         if (target < acc) {
           pick = k;
           break;
