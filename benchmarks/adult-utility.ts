@@ -6,7 +6,8 @@
  * (correlation similarity) are reported alongside. Not a test: a full run takes tens of minutes.
  *
  * Run: node --import tsx benchmarks/adult-utility.ts [--generators tvae,ctgan,gaussian-copula]
- *        [--params '{"tvae":{"epochs":300}}'] [--seed 1] [--backend wasm] [--out benchmarks/results/adult-utility.json]
+ *        [--params '{"tvae":{"epochs":300}}'] [--seed 1] [--backend wasm] [--threads 1|2] [--out benchmarks/results/adult-utility.json]
+ * (--threads: the wasm kernel's thread count; results are identical for any count, only faster).
  * Defaults: the generators' own defaults (tvae 300 epochs, ctgan the paper's settings) unless --params says otherwise.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { loadDataset } from '../src/data/registry.js';
 import { generators } from '../src/generators/registry.js';
 import { metrics } from '../src/metrics/registry.js';
 import { type BackendName, initBackend } from '../src/tensor/backend.js';
+import { setKernelThreads } from '../src/tensor/gemm.js';
 import { codeVersion } from '../src/runner/version.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,12 +33,14 @@ const { values: args } = parseArgs({
     params: { type: 'string', default: '{}' },
     seed: { type: 'string', default: '1' },
     backend: { type: 'string', default: 'wasm' },
+    threads: { type: 'string', default: '1' },
     out: { type: 'string', default: path.join(root, 'benchmarks', 'results', 'adult-utility.json') },
   },
 });
 const ADULT_DATA_ROWS = 32_561;
 
 const backend = await initBackend(args.backend as BackendName);
+setKernelThreads(Number(args.threads));
 const { table } = await loadDataset('adult', { dataDir, download: false });
 const all = Int32Array.from({ length: table.nRows }, (_, i) => i);
 const train = table.take(all.subarray(0, ADULT_DATA_ROWS));
