@@ -29,6 +29,7 @@ interface KernelExports {
   bn_relu_forward(rows: number, h: number, y: number, gamma: number, beta: number, eps: number, out: number, ld: number, prev: number, width: number, xhat: number, mask: number, invStd: number, scratch: number): void;
   bn_relu_backward(rows: number, h: number, dAcc: number, ld: number, mask: number, xhat: number, gamma: number, invStd: number, dy: number, dGamma: number, dBeta: number, scratch: number): void;
   neg_log(n: number, x: number, out: number): void;
+  exp_scaled(n: number, x: number, scale: number, out: number): void;
   segment_exp(rows: number, width: number, nseg: number, seg: number, raw: number, noise: number, scale: number, out: number, shift: number): void;
   leaky_relu_masked(n: number, a: number, keep: number, slope: number, m: number, h: number): void;
   adam(n: number, w: number, g: number, m: number, v: number, b1: number, b2: number, lrHat: number, c2: number, eps: number, wd: number): void;
@@ -250,6 +251,15 @@ export class WasmKernels implements Gemm {
     this.kernel.neg_log(n, p * 4, p * 4);
     x.set(this.heap.subarray(p, p + n));
     return x;
+  }
+
+  /** out ← exp(scale·x) elementwise (float32, within 2 ulp). */
+  expScaled(x: Float32Array, scale: number, out: Float32Array, n = x.length): Float32Array {
+    const [px, po] = this.layout([n, n]);
+    this.heap.set(x.subarray(0, n), px);
+    this.kernel.exp_scaled(n, px * 4, scale, po * 4);
+    out.set(this.heap.subarray(po, po + n));
+    return out;
   }
 
   /**

@@ -22,8 +22,8 @@
 import type { Rng } from '../../core/rng.js';
 import { type EncoderBlock, oneHotSpan } from '../../encode/tabular-encoder.js';
 import type { HostParam } from '../../tensor/adam.js';
-import { type Span, softmaxCrossEntropyBlock } from '../../tensor/block-cross-entropy.js';
-import { type Gemm, gemmFor } from '../../tensor/gemm.js';
+import { type Span, spanCrossEntropyRows } from '../../tensor/block-cross-entropy.js';
+import { type Gemm, gemmFor, wasmKernels } from '../../tensor/gemm.js';
 import { linearInit } from '../../tensor/init.js';
 
 export interface TvaeShape {
@@ -156,12 +156,11 @@ export class TvaeNet {
     const H = this.encoder.length ? this.encoder[this.encoder.length - 1].w.shape[1] : D;
     const mu = gemm.matMul({ m: n, n: E, k: H, a: h, b: this.mu.w.value, c: this.buf('mu', n * E), bias: this.mu.b.value });
     const lv = gemm.matMul({ m: n, n: E, k: H, a: h, b: this.logvar.w.value, c: this.buf('logvar', n * E), bias: this.logvar.b.value });
-    const std = this.buf('std', n * E);
+    const std = wasmKernels().expScaled(lv, 0.5, this.buf('std', n * E), n * E);
     const z = this.buf('z', n * E);
     let kl = 0;
     for (let k = 0; k < n * E; k++) {
-      const s = Math.exp(0.5 * lv[k]);
-      std[k] = s;
+      const s = std[k];
       z[k] = eps[k] * s + mu[k];
       kl += 1 + lv[k] - mu[k] * mu[k] - s * s;
     }
@@ -172,9 +171,10 @@ export class TvaeNet {
 
     // Loss terms and ∂loss/∂out (1/rows and the factor folded in).
     const scale = lossFactor / n;
-    const dOut = this.buf('dOut', n * D).fill(0, 0, n * D);
-    let ce = 0;
-    for (const s of this.layout.spans) for (let i = 0; i < n; i++) ce += softmaxCrossEntropyBlock(out, x, dOut, i * D + s.start, s.width);
+    // Cross-entropy of the one-hot spans (softmax − target into their columns, 0 elsewhere); the α
+    // columns are written below.
+    const dOut = this.buf('dOut', n * D);
+    const ce = spanCrossEntropyRows(out, x, dOut, n, D, this.layout.spans);
     for (let k = 0; k < n * D; k++) dOut[k] *= scale;
     const alpha = this.layout.alpha;
     let sq = 0;

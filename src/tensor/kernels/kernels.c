@@ -412,3 +412,18 @@ void segment_exp(int rows, int width, int nseg, const int* seg, const float* raw
     }
   }
 }
+
+/* 7. out = exp(scale·x), elementwise (the same expf approximation). */
+__attribute__((export_name("exp_scaled")))
+void exp_scaled(int n, const float* x, float scale, float* out) {
+  const v128_t vs = wasm_f32x4_splat(scale);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, exp4(wasm_f32x4_mul(wasm_v128_load(x + i), vs)));
+  if (i < n) {
+    const int r = n - i;
+    const v128_t y = exp4(wasm_f32x4_mul(wasm_f32x4_make(x[i], r > 1 ? x[i + 1] : 0.f, r > 2 ? x[i + 2] : 0.f, 0.f), vs));
+    out[i] = wasm_f32x4_extract_lane(y, 0);
+    if (r > 1) out[i + 1] = wasm_f32x4_extract_lane(y, 1);
+    if (r > 2) out[i + 2] = wasm_f32x4_extract_lane(y, 2);
+  }
+}

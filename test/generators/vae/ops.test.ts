@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/core/rng.js';
-import { blockCrossEntropy } from '../../../src/tensor/block-cross-entropy.js';
+import { blockCrossEntropy, softmaxCrossEntropyBlock, spanCrossEntropyRows } from '../../../src/tensor/block-cross-entropy.js';
 import { initBackend } from '../../../src/tensor/backend.js';
 import { linearInit } from '../../../src/tensor/init.js';
 import { dense, denseReluOnData, matMulFast } from '../../../src/tensor/matmul.js';
@@ -44,6 +44,25 @@ describe('tensor ops for the deep generators', () => {
     const g1 = tf.grads((a, c) => tf.sum(tf.mul(matMulFast(tf, a as tf.Tensor2D, c as tf.Tensor2D), r)))([x, w]);
     const g2 = tf.grads((a, c) => tf.sum(tf.mul(tf.matMul(a as tf.Tensor2D, c as tf.Tensor2D), r)))([x, w]);
     for (let i = 0; i < 2; i++) close(g1[i].dataSync(), g2[i].dataSync(), 1e-5);
+  });
+
+  it('spanCrossEntropyRows (SIMD exponentials) equals the per-block function; columns outside the spans get 0', () => {
+    const rng = new Rng(12);
+    const rows = 7;
+    const width = 13;
+    // Spans [1, 4) and [5, 12): columns 0, 4 and 12 are outside; logits up to ±30 (large gaps).
+    const spans = [{ start: 1, width: 3 }, { start: 5, width: 7 }];
+    const v = Float32Array.from({ length: rows * width }, () => (rng.next() - 0.5) * 60);
+    const target = new Float32Array(rows * width);
+    for (let i = 0; i < rows; i++) for (const sp of spans) target[i * width + sp.start + Math.floor(rng.next() * sp.width)] = 1;
+    const grad = new Float32Array(rows * width).fill(7);
+    const total = spanCrossEntropyRows(v, target, grad, rows, width, spans);
+    const want = new Float32Array(rows * width);
+    let wantTotal = 0;
+    for (let i = 0; i < rows; i++) for (const sp of spans) wantTotal += softmaxCrossEntropyBlock(v, target, want, i * width + sp.start, sp.width);
+    expect(Math.abs(total - wantTotal) / wantTotal).toBeLessThan(1e-6);
+    close(grad, want, 1e-6);
+    for (let i = 0; i < rows; i++) for (const k of [0, 4, 12]) expect(grad[i * width + k]).toBe(0);
   });
 
   it('blockCrossEntropy equals per-block softmax cross-entropy, with its gradient', () => {
