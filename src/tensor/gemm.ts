@@ -17,6 +17,7 @@ import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { activeBackend } from './backend.js';
 import { readFloat32 } from './readback.js';
+import { type SparseRows, addSparseProduct, addSparseTransposeProduct } from './sparse-rows.js';
 import { WasmKernels } from './wasm-kernels.js';
 
 export interface MatMulSpec {
@@ -36,11 +37,15 @@ export interface MatMulSpec {
   accumulate?: boolean;
   /** n values added to every row. */
   bias?: Float32Array;
+  /** Plus S·T: S the m rows' sparse tail (CSR, tensor/sparse-rows.ts), T its weight rows (tail × n). */
+  sparse?: { s: SparseRows; t: Float32Array };
 }
 
 export interface Gemm {
   readonly name: 'wasm-simd' | 'tfjs';
   matMul(spec: MatMulSpec): Float32Array;
+  /** g (tail × n) += Sᵀ·dY for dY (s.rows × n): the gradient of a sparse tail's weight rows. */
+  sparseTransposeAdd(s: SparseRows, dY: Float32Array, n: number, g: Float32Array): Float32Array;
 }
 
 export function checkMatMul(s: MatMulSpec): void {
@@ -66,7 +71,12 @@ export class TfjsGemm implements Gemm {
       if (s.accumulate) y = tf.add(y, tf.tensor2d(s.c.subarray(0, m * n), [m, n]));
       readFloat32(tf, y, s.c);
     });
+    if (s.sparse) addSparseProduct(s.sparse.s, s.sparse.t, n, s.c);
     return s.c;
+  }
+
+  sparseTransposeAdd(s: SparseRows, dY: Float32Array, n: number, g: Float32Array): Float32Array {
+    return addSparseTransposeProduct(s, dY, n, g);
   }
 }
 

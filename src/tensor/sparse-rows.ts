@@ -2,9 +2,11 @@
  * Products with the sparse tail of a row-major matrix. CTGAN's networks take the condition vector
  * (one-hot over the discrete columns' categories: one nonzero in about a hundred columns on
  * Adult) as the last columns of their inputs; multiplying those columns densely is about a fifth
- * of a training step's arithmetic. Splitting x·W into dense columns (a TensorFlow.js matMul) plus
- * the tail's nonzeros times their weight rows (a host loop) gives the same values up to float
- * rounding, for any tail content, sparse or not: only the cost depends on the sparsity.
+ * of a training step's arithmetic. Splitting x·W into dense columns (a matrix product) plus the
+ * tail's nonzeros times their weight rows gives the same values up to float rounding, for any
+ * tail content, sparse or not: only the cost depends on the sparsity. The two products here are
+ * the definitions, used by tensor/gemm.ts's tf.matMul path; on wasm the same products run in the
+ * SIMD kernels (wasm-kernels.ts, tested against these).
  */
 
 /** Nonzeros of the last `tail` columns of each row, CSR (column indices relative to the tail). */

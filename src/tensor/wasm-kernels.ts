@@ -7,6 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { type Gemm, type MatMulSpec, checkMatMul } from './gemm.js';
 import { KERNELS_WASM_BASE64 } from './kernels/kernels-wasm.js';
+import type { SparseRows } from './sparse-rows.js';
 
 const PAGE = 65536;
 const NR = 8; // panel width of kernels/kernels.c
@@ -29,6 +30,8 @@ interface KernelExports {
   bn_relu_forward(rows: number, h: number, y: number, gamma: number, beta: number, eps: number, out: number, ld: number, prev: number, width: number, xhat: number, mask: number, invStd: number, scratch: number): void;
   bn_relu_backward(rows: number, h: number, dAcc: number, ld: number, mask: number, xhat: number, gamma: number, invStd: number, dy: number, dGamma: number, dBeta: number, scratch: number): void;
   neg_log(n: number, x: number, out: number): void;
+  sparse_add(rows: number, n: number, ptr: number, col: number, val: number, t: number, y: number, ldy: number): void;
+  sparse_transpose_add(rows: number, n: number, ptr: number, col: number, val: number, d: number, g: number): void;
   exp_scaled(n: number, x: number, scale: number, out: number): void;
   segment_exp(rows: number, width: number, nseg: number, seg: number, raw: number, noise: number, scale: number, out: number, shift: number): void;
   leaky_relu_masked(n: number, a: number, keep: number, slope: number, m: number, h: number): void;
@@ -178,8 +181,36 @@ export class WasmKernels implements Gemm {
         Atomics.wait(ctrl, 1, done);
       }
     }
-    s.c.set(h.subarray(c, c + m * n));
+    if (s.sparse) {
+      const { s: S, t } = s.sparse;
+      const [pp, pc, pv, pt] = this.layoutFrom(end, [m + 1, S.ptr[m], S.ptr[m], t.length]);
+      this.putSparse(S, m, pp, pc, pv);
+      this.heap.set(t, pt);
+      K.sparse_add(m, n, pp * 4, pc * 4, pv * 4, pt * 4, c * 4, n);
+    }
+    s.c.set(this.heap.subarray(c, c + m * n));
     return s.c;
+  }
+
+  sparseTransposeAdd(s: SparseRows, dY: Float32Array, n: number, g: Float32Array): Float32Array {
+    const rows = s.rows;
+    const [pp, pc, pv, pd, pg] = this.layout([rows + 1, s.ptr[rows], s.ptr[rows], rows * n, g.length]);
+    this.putSparse(s, rows, pp, pc, pv);
+    const h = this.heap;
+    h.set(dY.subarray(0, rows * n), pd);
+    h.set(g, pg);
+    this.kernel.sparse_transpose_add(rows, n, pp * 4, pc * 4, pv * 4, pd * 4, pg * 4);
+    g.set(h.subarray(pg, pg + g.length));
+    return g;
+  }
+
+  /** Copies the first `rows` rows of a CSR matrix to float offsets pp (ptr), pc (col), pv (val). */
+  private putSparse(s: SparseRows, rows: number, pp: number, pc: number, pv: number): void {
+    const nnz = s.ptr[rows];
+    const i32 = new Int32Array(this.memory.buffer);
+    i32.set(s.ptr.subarray(0, rows + 1), pp);
+    i32.set(s.col.subarray(0, nnz), pc);
+    this.heap.set(s.val.subarray(0, nnz), pv);
   }
 
   /**
@@ -291,8 +322,12 @@ export class WasmKernels implements Gemm {
 
   /** Consecutive 64-byte-aligned float offsets of the given sizes from the heap base (grown to fit). */
   private layout(sizes: number[]): number[] {
+    return this.layoutFrom(this.base >> 2, sizes);
+  }
+
+  private layoutFrom(start: number, sizes: number[]): number[] {
     const out: number[] = [];
-    let at = this.base >> 2;
+    let at = (start + 15) & ~15;
     for (const n of sizes) {
       out.push(at);
       at += (n + 15) & ~15;

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { initBackend } from '../../src/tensor/backend.js';
 import { type Gemm, type MatMulSpec, TfjsGemm, gemmFor, setKernelThreads } from '../../src/tensor/gemm.js';
+import { addSparseProduct, addSparseTransposeProduct, splitSparseTail } from '../../src/tensor/sparse-rows.js';
 import { WasmKernels } from '../../src/tensor/wasm-kernels.js';
 import { KERNELS_SOURCE_SHA256, KERNELS_WASM_BASE64 } from '../../src/tensor/kernels/kernels-wasm.js';
 // @ts-expect-error plain ESM build script without type declarations
@@ -23,6 +24,12 @@ function naive(s: MatMulSpec, c0: Float32Array): Float64Array {
       if (s.bias) v += s.bias[j];
       out[i * s.n + j] = v;
     }
+  return out;
+}
+
+function naiveProduct(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float32Array {
+  const out = new Float32Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) for (let q = 0; q < k; q++) out[i * n + j] += a[i * k + q] * b[q * n + j];
   return out;
 }
 
@@ -53,6 +60,30 @@ describe.each<[string, () => Gemm]>([
             for (let i = m * n; i < c0.length; i++) expect(s.c[i]).toBe(c0[i]);
           }
         });
+
+  it('adds a sparse tail product S·T and forms Sᵀ·dY like the JavaScript definitions (sparse-rows.ts)', () => {
+    const gemm = make();
+    const rng = new Rng(31);
+    const [m, n, k, tail] = [23, 19, 11, 9];
+    // Rows with 0, 1 and 2 tail nonzeros.
+    const x = new Float32Array(m * (k + tail));
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < k; j++) x[i * (k + tail) + j] = rng.next() - 0.5;
+      for (let r = 0; r < i % 3; r++) x[i * (k + tail) + k + Math.floor(rng.next() * tail)] = rng.next() + 0.5;
+    }
+    const dense = new Float32Array(m * k);
+    const S = splitSparseTail(x, m, k + tail, tail, dense);
+    const b = random(rng, k * n);
+    const t = random(rng, tail * n);
+    const want = addSparseProduct(S, t, n, naiveProduct(dense, b, m, k, n));
+    const got = gemm.matMul({ m, n, k, a: dense, b, c: new Float32Array(m * n), sparse: { s: S, t } });
+    for (let i = 0; i < m * n; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-5);
+    const dY = random(rng, m * n);
+    const g0 = random(rng, tail * n);
+    const wantG = addSparseTransposeProduct(S, dY, n, g0.slice());
+    const gotG = gemm.sparseTransposeAdd(S, dY, n, g0.slice());
+    for (let i = 0; i < tail * n; i++) expect(Math.abs(gotG[i] - wantG[i])).toBeLessThan(1e-5);
+  });
 
   it('rejects operands shorter than the shape says', () => {
     expect(() => make().matMul({ m: 2, n: 2, k: 2, a: new Float32Array(3), b: new Float32Array(4), c: new Float32Array(4) })).toThrow(/operand too short/);

@@ -20,8 +20,8 @@
  *
  * Pack layout: with `condDim` > 0 a pack is [x₁ … x_pac, c₁ … c_pac], the rows' data columns
  * followed by their conditions, so the conditions (one-hot, or two nonzeros per row in x̂) form a
- * sparse tail of pac·condDim columns whose first-layer products are taken from their nonzeros on
- * the host (tensor/sparse-rows.ts): 40% of the first layer's inputs on Adult. The reference
+ * sparse tail of pac·condDim columns whose first-layer products are taken from their nonzeros
+ * (tensor/sparse-rows.ts): 40% of the first layer's inputs on Adult. The reference
  * interleaves [x₁, c₁, …, x_pac, c_pac]; the two layouts differ by a fixed permutation of the
  * first layer's input rows, i.e. they are the same model family with the same initial distribution.
  */
@@ -29,7 +29,7 @@ import type { Rng } from '../../core/rng.js';
 import type { HostParam } from '../../tensor/adam.js';
 import { type Gemm, gemmFor, wasmKernels } from '../../tensor/gemm.js';
 import { linearInit } from '../../tensor/init.js';
-import { type SparseRows, addSparseProduct, addSparseTransposeProduct, splitSparseTail } from '../../tensor/sparse-rows.js';
+import { type SparseRows, splitSparseTail } from '../../tensor/sparse-rows.js';
 
 /** sqrt(s + NORM_EPS) keeps the norm's gradient finite where a pack's input gradient vanishes. */
 export const NORM_EPS = 1e-12;
@@ -135,8 +135,16 @@ export class Critic {
     let fanIn = this.denseDim;
     for (let l = 0; l < L; l++) {
       const h = this.dims[l];
-      const A = this.gemm.matMul({ m: rows, n: h, k: fanIn, a: H[l], b: this.denseRows(l), c: this.buf(`A${l}`, rows * h), bias: this.params[2 * l + 1].value });
-      if (l === 0 && sparse) addSparseProduct(sparse, this.tailRows(), h, A);
+      const A = this.gemm.matMul({
+        m: rows,
+        n: h,
+        k: fanIn,
+        a: H[l],
+        b: this.denseRows(l),
+        c: this.buf(`A${l}`, rows * h),
+        bias: this.params[2 * l + 1].value,
+        sparse: l === 0 && sparse ? { s: sparse, t: this.tailRows() } : undefined,
+      });
       const m = this.buf(`M${l}`, rows * h);
       const out = this.buf(`H${l + 1}`, rows * h);
       wasmKernels().leakyReluMasked(rows * h, A, masks[l], this.slope, m, out);
@@ -250,7 +258,7 @@ export class Critic {
         // Tail rows: the fake and real packs' nonzeros on the host, the penalty's dense QTail by product.
         const tailGrad = grads[0].subarray(this.denseDim * h);
         gemm.matMul({ m: this.tail, n: h, k: P, a: QTail, transA: true, b: Vi, c: tailGrad });
-        addSparseTransposeProduct({ ...sparse, rows: 2 * P }, V, h, tailGrad);
+        gemm.sparseTransposeAdd({ ...sparse, rows: 2 * P }, V, h, tailGrad);
         gemm.matMul({ m: P, n: h, k: this.tail, a: QTail, b: this.tailRows(), c: QW, accumulate: true });
       }
       const Mi = M[l].subarray(2 * P * h);

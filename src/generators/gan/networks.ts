@@ -12,14 +12,14 @@
  * the gradient with respect to the network input (z and the condition) is never formed, and each
  * layer's input gradient is computed only for the columns produced by earlier layers. The last
  * `sparseTail` input columns (CTGAN's one-hot condition) reach every layer through the residual
- * concatenation; their products are formed from their nonzeros on the host (tensor/sparse-rows.ts)
+ * concatenation; their products are formed from their nonzeros (tensor/sparse-rows.ts, MatMulSpec.sparse)
  * instead of densely, about a fifth of the generator's arithmetic on Adult.
  */
 import type { Rng } from '../../core/rng.js';
 import type { HostParam } from '../../tensor/adam.js';
 import { type Gemm, gemmFor, wasmKernels } from '../../tensor/gemm.js';
 import { linearInit } from '../../tensor/init.js';
-import { type SparseRows, addSparseProduct, addSparseTransposeProduct, splitSparseTail } from '../../tensor/sparse-rows.js';
+import { type SparseRows, splitSparseTail } from '../../tensor/sparse-rows.js';
 
 export const BN_EPS = 1e-5;
 
@@ -153,8 +153,7 @@ export class GeneratorNet {
     let width = this.denseInputDim;
     for (let l = 0; l < this.dims.length; l++) {
       const hl = this.dims[l];
-      const y = this.gemm.matMul({ m: rows, n: hl, k: width, a: h, b: this.denseRows(l), c: work.y[l], bias: this.fc(l).b.value });
-      if (sparse) addSparseProduct(sparse, this.tailRows(l), hl, y);
+      const y = this.gemm.matMul({ m: rows, n: hl, k: width, a: h, b: this.denseRows(l), c: work.y[l], bias: this.fc(l).b.value, sparse: sparse && { s: sparse, t: this.tailRows(l) } });
       if (keep) tape.inputs.push(h);
       // Batch norm (batch statistics) + ReLU and the residual concatenation [ReLU(BN(y)), h], in the SIMD kernel.
       const next = work.h[l];
@@ -163,8 +162,7 @@ export class GeneratorNet {
       width += hl;
     }
     const L = this.dims.length;
-    const raw = this.gemm.matMul({ m: rows, n: this.outputDim, k: width, a: h, b: this.denseRows(L), c: work.raw, bias: this.fc(L).b.value });
-    if (sparse) addSparseProduct(sparse, this.tailRows(L), this.outputDim, raw);
+    const raw = this.gemm.matMul({ m: rows, n: this.outputDim, k: width, a: h, b: this.denseRows(L), c: work.raw, bias: this.fc(L).b.value, sparse: sparse && { s: sparse, t: this.tailRows(L) } });
     if (!keep) return { raw };
     tape.inputs.push(h);
     return { raw, tape };
@@ -221,7 +219,7 @@ export class GeneratorNet {
     if (!tape.sparse) return;
     const g = grad.subarray(grad.length - this.sparseTail * fanOut);
     g.fill(0);
-    addSparseTransposeProduct(tape.sparse, dY, fanOut, g);
+    this.gemm.sparseTransposeAdd(tape.sparse, dY, fanOut, g);
   }
 
 }

@@ -427,3 +427,28 @@ void exp_scaled(int n, const float* x, float scale, float* out) {
     if (r > 2) out[i + 2] = wasm_f32x4_extract_lane(y, 2);
   }
 }
+
+/*
+ * 8. Products with a sparse (CSR) left factor, for CTGAN's one-hot condition tail
+ * (tensor/sparse-rows.ts): row i's nonzeros are ptr[i] … ptr[i + 1] − 1 (column col[k], value val[k]).
+ *   sparse_add:           Y (rows × n, row stride ldy) += S·T,  T tail × n
+ *   sparse_transpose_add: G (tail × n) += Sᵀ·D,                 D rows × n
+ */
+static inline void axpy(int n, float v, const float* x, float* y) {
+  const v128_t vv = wasm_f32x4_splat(v);
+  int j = 0;
+  for (; j + 4 <= n; j += 4) wasm_v128_store(y + j, wasm_f32x4_add(wasm_v128_load(y + j), wasm_f32x4_mul(vv, wasm_v128_load(x + j))));
+  for (; j < n; j++) y[j] += v * x[j];
+}
+
+__attribute__((export_name("sparse_add")))
+void sparse_add(int rows, int n, const int* ptr, const int* col, const float* val, const float* t, float* y, int ldy) {
+  for (int i = 0; i < rows; i++)
+    for (int k = ptr[i]; k < ptr[i + 1]; k++) axpy(n, val[k], t + (long)col[k] * n, y + (long)i * ldy);
+}
+
+__attribute__((export_name("sparse_transpose_add")))
+void sparse_transpose_add(int rows, int n, const int* ptr, const int* col, const float* val, const float* d, float* g) {
+  for (int i = 0; i < rows; i++)
+    for (int k = ptr[i]; k < ptr[i + 1]; k++) axpy(n, val[k], d + (long)i * n, g + (long)col[k] * n);
+}
