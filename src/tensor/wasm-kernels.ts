@@ -1,8 +1,11 @@
 /**
  * synthbench's WebAssembly SIMD128 kernels (kernels/kernels.c, compiled into kernels/kernels-wasm.ts
  * by scripts/build-kernels.mjs): the matrix product behind tensor/gemm.ts's `wasm-simd`
- * implementation and the Adam update behind tensor/adam.ts. One module instance per process on a
- * shared memory, with an optional helper thread for large products.
+ * implementation (with the sparse condition-tail products), Adam (tensor/adam.ts), CTGAN's batch
+ * norm + ReLU and masked LeakyReLU, and float32 log/exp for noise and softmax segments. One module
+ * instance per process (gemm.ts wasmKernels()) on a shared memory, with an optional helper thread
+ * for large products. Every call copies its operands into the module's memory and the results
+ * back out (≈ 0.2 ms per million floats each way), so callers keep ordinary Float32Arrays.
  */
 import { Worker } from 'node:worker_threads';
 import { type Gemm, type MatMulSpec, checkMatMul } from './gemm.js';
@@ -46,10 +49,12 @@ interface KernelExports {
 const SPLIT_MIN_MACS = 1 << 18;
 
 /**
- * Helper thread for WasmGemm: its own instance of the kernel on the same shared memory, packing
- * and computing its share of each product it is handed. Protocol on a shared Int32Array: [0] job
- * number (−1: exit), [1] last job done, [2] 1 if it packs first, [3…8] pack_b's arguments,
- * [9…21] gemm_rows's.
+ * Helper thread: its own instance of the module on the same shared memory, packing and computing
+ * its share of each product it is handed. Protocol on a shared Int32Array: [0] job number (−1:
+ * exit), [1] last job done, [2] 1 if it packs first, [3…8] pack_b's arguments, [9…21]
+ * gemm_rows's, [22] set to 1 if a job threw (the caller then throws instead of waiting forever).
+ * After a job it spins ≈ 0.1 ms before sleeping: within a training step the next product usually
+ * follows sooner, and waking a sleeping thread costs tens of microseconds.
  */
 const HELPER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -57,13 +62,16 @@ const kernel = new WebAssembly.Instance(workerData.module, { env: { memory: work
 const a = new Int32Array(workerData.ctrl);
 let seen = 0;
 for (;;) {
-  // Spin briefly before sleeping: in a training step the next product follows within microseconds.
   for (let spin = 0; spin < 100000 && Atomics.load(a, 0) === seen; spin++);
   if (Atomics.load(a, 0) === seen) Atomics.wait(a, 0, seen);
   seen = Atomics.load(a, 0);
   if (seen < 0) break;
-  if (a[2]) kernel.pack_b(a[3], a[4], a[5], a[6], a[7], a[8]);
-  kernel.gemm_rows(a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16], a[17], a[18], a[19], a[20], a[21]);
+  try {
+    if (a[2]) kernel.pack_b(a[3], a[4], a[5], a[6], a[7], a[8]);
+    kernel.gemm_rows(a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16], a[17], a[18], a[19], a[20], a[21]);
+  } catch {
+    Atomics.store(a, 22, 1);
+  }
   Atomics.store(a, 1, seen);
   Atomics.notify(a, 1);
 }
@@ -76,10 +84,10 @@ interface Helper {
 }
 
 /**
- * synthbench's SIMD128 kernels in their own shared WebAssembly memory; operands are copied in and
- * out (≈ 0.2 ms per million floats each way). With threads = 2 a helper thread packs and computes half of each large product's columns
- * (or rows, when it has fewer than 16 columns); every element is still one thread's dot product
- * in the same order, so results are bit-identical for any thread count (tested).
+ * The kernels in their own shared WebAssembly memory. With threads = 2 a helper thread packs and
+ * computes half of each large product's columns (or rows, when it has fewer than 16 columns);
+ * every element is still one thread's dot product in the same order, so results are
+ * bit-identical for any thread count (tested).
  */
 export class WasmKernels implements Gemm {
   readonly name = 'wasm-simd' as const;
@@ -127,16 +135,8 @@ export class WasmKernels implements Gemm {
     checkMatMul(s);
     const { m, n, k } = s;
     if (m === 0 || n === 0) return s.c;
-    // Layout (in floats, 16-aligned): 2 scratch tiles of 32 | bias n | A m·k | B k·n | packed B | C m·n.
-    const al = (x: number) => (x + 15) & ~15;
-    const scratch = this.base >> 2;
-    const bias = scratch + 64;
-    const a = bias + al(n);
-    const b = a + al(m * k);
-    const p = b + al(k * n);
-    const c = p + al(Math.ceil(n / NR) * NR * k);
-    const end = c + al(m * n);
-    this.reserve(end * 4);
+    // Two 32-float scratch tiles (this thread's and the helper's), bias, A, B, packed B, C.
+    const [scratch, bias, a, b, p, c, end] = this.layout([64, n, m * k, k * n, Math.ceil(n / NR) * NR * k, m * n, 0]);
     const h = this.heap;
     h.set(s.a.subarray(0, m * k), a);
     h.set(s.b.subarray(0, k * n), b);
@@ -180,6 +180,7 @@ export class WasmKernels implements Gemm {
         if (done === helper.job) break;
         Atomics.wait(ctrl, 1, done);
       }
+      if (Atomics.load(ctrl, 22)) throw new Error('wasm kernels: the helper thread failed in a matrix product (this is a bug); use --kernel-threads 1');
     }
     if (s.sparse) {
       const { s: S, t } = s.sparse;

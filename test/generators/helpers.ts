@@ -141,3 +141,15 @@ export function sameArrays(a: Table, b: Table): boolean {
   }
   return true;
 }
+
+/** Largest |a − b| relative to the largest |b| (at least 1e-3, so near-zero gradients do not divide by ~0). */
+export function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`relDiff: lengths ${a.length} and ${b.length}`);
+  let diff = 0;
+  let scale = 1e-3;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / scale;
+}

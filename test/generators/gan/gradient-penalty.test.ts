@@ -16,22 +16,11 @@ import {
   leakyReluTwice,
   variablesOf,
 } from './autodiff-reference.js';
+import { relDiff } from '../helpers.js';
 
 beforeAll(async () => {
   await initBackend();
 });
-
-/** Largest |a − b| relative to the largest |b| (at least 1e-3, so near-zero gradients do not divide by ~0). */
-function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let diff = 0;
-  let scale = 1e-3;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / scale;
-}
 
 /** Random critic inputs (3P packs: fake, real, interpolated) and dropout masks. */
 function criticInputs(critic: Critic, P: number, seed: number) {

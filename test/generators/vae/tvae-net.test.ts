@@ -8,7 +8,7 @@ import { initBackend } from '../../../src/tensor/backend.js';
 import { TfjsGemm } from '../../../src/tensor/gemm.js';
 import { WasmKernels } from '../../../src/tensor/wasm-kernels.js';
 import { fillStandardNormal } from '../../../src/tensor/noise.js';
-import { col, schemaOf } from '../helpers.js';
+import { col, relDiff, schemaOf } from '../helpers.js';
 import { allVariables, buildNetworks, lossLayout as tfLossLayout, tvaeLoss } from './autodiff-reference.js';
 
 beforeAll(async () => {
@@ -22,17 +22,6 @@ function table(n: number): Table {
   const c = Int32Array.from({ length: n }, () => Math.floor(rng.next() * 3));
   const k = Float64Array.from({ length: n }, () => Math.round(rng.normal(40, 9)));
   return new Table(schemaOf(col('x', 'continuous'), col('c', 'categorical', ['a', 'b', 'z']), col('k', 'integer')), [x, c, k]);
-}
-
-function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let diff = 0;
-  let scale = 1e-3;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / scale;
 }
 
 describe('TVAE loss in closed form', () => {
