@@ -1,13 +1,13 @@
 /**
  * Matrix products on host arrays for the generators whose backward passes are written out
- * (CTGAN's generator and critic): C = op(A)·op(B) (+ C) (+ bias).
+ * (CTGAN's generator and critic, TVAE): C = op(A)·op(B) (+ S·T) (+ C) (+ bias).
  *
  * Two implementations with the same contract:
  *  - `wasm-simd`: synthbench's own WebAssembly SIMD128 kernel (wasm-kernels.ts, kernels/kernels.c),
- *    used when the TensorFlow.js backend is wasm. TensorFlow.js's wasm
- *    matMul builds an XNNPACK operator (packing B) per new tensor and runs transposed operands on a
- *    scalar loop; this kernel takes either operand transposed and runs ≈ 1.5–3× faster on the GAN's
- *    shapes (benchmarks/gemm.ts).
+ *    used when the TensorFlow.js backend is wasm. TensorFlow.js's wasm matMul builds an XNNPACK
+ *    operator (packing B) per new tensor and runs transposed operands on a scalar loop; this kernel
+ *    takes either operand transposed and runs 1.4–1.7× faster on untransposed and 14–20× on
+ *    transposed GAN shapes (benchmarks/gemm.ts).
  *  - `tfjs`: tf.matMul on the active backend, used with native TensorFlow (whose own kernels are
  *    faster than any wasm) and with the pure-JS cpu backend.
  * Both compute every output element as a float32 dot product; they differ only in rounding
