@@ -32,8 +32,8 @@ const mean = (a: ArrayLike<number>, f: (v: number) => number = (v) => v) => {
 // deterministic checks that a wrong table or tail (errors of order 1e-2 and up) cannot pass.
 const n = 400_000;
 
-describe('ziggurat samplers (Marsaglia & Tsang 2000)', () => {
-  it('normal: KS to Φ, first four moments, and the tail beyond r = 3.4426 at its probability', () => {
+describe('host samplers', () => {
+  it('normal (Box–Muller): KS to Φ, first four moments, and the tail beyond r = 3.4426 at its probability', () => {
     const z = fillStandardNormal(new Rng(21), new Float32Array(n));
     expect(ks(z, normalCdf)).toBeLessThan(0.0026);
     expect(Math.abs(mean(z))).toBeLessThan(4 * Math.sqrt(1 / n));
@@ -47,7 +47,7 @@ describe('ziggurat samplers (Marsaglia & Tsang 2000)', () => {
     expect(max(z)).toBeGreaterThan(4.2);
   });
 
-  it('exponential: KS to 1 − e^−x, mean and variance 1, tail beyond r = 7.6971, never 0', () => {
+  it('exponential (ziggurat, Marsaglia & Tsang 2000): KS to 1 − e^−x, mean and variance 1, tail beyond r = 7.6971, never 0', () => {
     const e = fillExponential(new Rng(22), new Float64Array(n));
     expect(ks(e, (x) => 1 - Math.exp(-x))).toBeLessThan(0.0026);
     expect(Math.abs(mean(e) - 1)).toBeLessThan(4 * Math.sqrt(1 / n));
