@@ -55,7 +55,7 @@ describe('normal-score transform', () => {
 describe('copulagan', () => {
   it('learns the bimodal table through the copula transform, reproducibly, with the training schema', async () => {
     const train = bimodalTable(800, 1);
-    const params = copulaganParams.parse({ ...tinyParams, epochs: 150, generatorLr: 1e-3, criticLr: 1e-3, distributions: ['norm'] });
+    const params = copulaganParams.parse({ ...tinyParams, epochs: 300, generatorLr: 1e-3, criticLr: 1e-3, distributions: ['norm'] });
     const model = await copulagan.fit(train, params, fitContext(2));
     const n = 2000;
     const s = await model.sample(n, new Rng(3));
@@ -72,8 +72,8 @@ describe('copulagan', () => {
     }
     const tv = 0.5 * (Math.abs(cats[0] / n - 0.6) + Math.abs(cats[1] / n - 0.3) + Math.abs(cats[2] / n - 0.1));
     console.info(`copulagan tiny: share(x>0) ${(hi / n).toFixed(3)} (0.75), |x|<2 ${(gap / n).toFixed(3)}, TV(c) ${tv.toFixed(3)}`);
-    // Same tolerances as the ctgan test (see there); mode share 0.70–0.90 over fit seeds 2–7
-    // (mean 0.77; at 60 epochs 0.49–0.91).
+    // Same tolerances as the ctgan test (see there); mode share 0.72–0.86 over fit seeds 2–7
+    // (mean 0.77; at 60 and 150 epochs 0.49–0.91 and 0.64–0.83).
     expect(Math.abs(hi / n - 0.75)).toBeLessThan(0.17);
     expect(gap / n).toBeLessThan(0.05);
     expect(tv).toBeLessThan(0.1);
