@@ -15,9 +15,9 @@
  * Samples", found that reusing the layer bits in the value biases the original), with a half-unit
  * offset so that no draw is exactly 0 (−log 0 would be +∞); 98.9 % of draws take one draw and one
  * multiply. The normal ziggurat was tried too and passed the same distribution tests (KS at 20 M
- * draws, moments, tails, serial correlation), but TVAE trained with it plateaued at a higher loss on
- * 3 of 5 Adult seeds (−7 against −11 to −15 after 200 epochs) and its TSTR accuracy spread widened
- * (0.79–0.84 against 0.82 ± 0.002 with Box–Muller); without an explanation, normals stay Box–Muller.
+ * draws, moments, tails, serial correlation), but TVAE trained with it plateaued at a higher
+ * training loss on 2 of 4 Adult seeds (≈ −7 against −11 to −15 after 200 epochs); TSTR did not
+ * differ clearly at three seeds. Unexplained, so normals stay Box–Muller (docs/methodology.md).
  */
 import type { Rng } from '../core/rng.js';
 import { wasmKernels } from './gemm.js';
