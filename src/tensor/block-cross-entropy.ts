@@ -1,17 +1,10 @@
 /**
- * Summed softmax cross-entropy over several one-hot blocks of a row: for every row and block,
- * logsumexp(logits of the block) − logit of the target slot. Computed on the host in typed arrays
- * as one custom op: the logits of a batch are a few hundred kilobytes, while expressing the
- * blocks with tensor ops needs a split (gradient: a many-input concat, slow on the wasm backend)
- * or a gather (gradient: UnsortedSegmentSum, missing on the wasm backend). Gradient:
- * dy · (softmax(block) − one-hot target), exact. The per-block max shift keeps it stable.
+ * Summed softmax cross-entropy over several one-hot blocks of a row, on host arrays: for every
+ * row and block, logsumexp(logits of the block) − logit of the target slot, with its exact
+ * gradient softmax(block) − target. The per-block max shift keeps it stable. Used by TVAE
+ * (spanCrossEntropyRows, exponentials in the SIMD kernel) and medGAN (softmaxCrossEntropyBlock).
  */
-import type * as TF from '@tensorflow/tfjs';
 import { wasmKernels } from './gemm.js';
-import { readFloat32 } from './readback.js';
-
-type Tf = typeof import('@tensorflow/tfjs');
-type CustomGradientFunc = Parameters<Tf['customGrad']>[0];
 
 export interface Span {
   start: number;
@@ -77,27 +70,4 @@ export function spanCrossEntropyRows(v: Float32Array, target: Float32Array, grad
     }
   }
   return total;
-}
-
-/**
- * logits: [b, D]; target: b × D row-major, one 1 per span per row (other positions ignored).
- * Returns the sum over rows and spans.
- */
-export function blockCrossEntropy(tf: Tf, logits: TF.Tensor2D, target: Float32Array, spans: Span[]): TF.Scalar {
-  const [b, D] = logits.shape;
-  const f = tf.customGrad(((x: TF.Tensor, save: TF.GradSaveFunc) => {
-    const v = readFloat32(tf, x);
-    const grad = new Float32Array(b * D);
-    let total = 0;
-    for (let i = 0; i < b; i++) {
-      const row = i * D;
-      for (const s of spans) total += softmaxCrossEntropyBlock(v, target, grad, row + s.start, s.width);
-    }
-    save([]);
-    return {
-      value: tf.scalar(total),
-      gradFunc: (dy: TF.Tensor) => tf.mul(tf.tensor2d(grad, [b, D]), dy),
-    };
-  }) as unknown as CustomGradientFunc);
-  return f(logits) as TF.Scalar;
 }

@@ -12,12 +12,10 @@ type Tf = typeof import('@tensorflow/tfjs');
 type CustomGradientFunc = Parameters<Tf['customGrad']>[0];
 type DenseFn = (x: TF.Tensor2D, w: TF.Tensor2D, b: TF.Tensor1D) => TF.Tensor2D;
 
-const cache = new WeakMap<object, { linear: DenseFn; relu: DenseFn; reluNoInputGrad: DenseFn; matMul: (a: TF.Tensor2D, b: TF.Tensor2D) => TF.Tensor2D }>();
+const cache = new WeakMap<object, { linear: DenseFn; relu: DenseFn; matMul: (a: TF.Tensor2D, b: TF.Tensor2D) => TF.Tensor2D }>();
 
 function build(tf: Tf) {
-  // inputGrad false: the input is data, not a function of the parameters, so its gradient is
-  // returned as zeros instead of being computed (saves a transpose and a matMul per step).
-  const dense = (relu: boolean, inputGrad = true) =>
+  const dense = (relu: boolean) =>
     tf.customGrad(((x: TF.Tensor2D, w: TF.Tensor2D, b: TF.Tensor1D, save: TF.GradSaveFunc) => {
       const y = tf.fused.matMul({ a: x, b: w, bias: b, activation: relu ? 'relu' : 'linear' });
       save(relu ? [x, w, y] : [x, w]);
@@ -26,7 +24,7 @@ function build(tf: Tf) {
         gradFunc: (dy: TF.Tensor2D, saved: TF.Tensor[]) => {
           const [xs, ws, ys] = saved as TF.Tensor2D[];
           const g = relu ? tf.mul(dy, tf.step(ys)) : dy;
-          return [inputGrad ? tf.matMul(g, tf.transpose(ws)) : tf.zerosLike(xs), tf.matMul(tf.transpose(xs), g), tf.sum(g, 0)];
+          return [tf.matMul(g, tf.transpose(ws)), tf.matMul(tf.transpose(xs), g), tf.sum(g, 0)];
         },
       };
     }) as unknown as CustomGradientFunc) as unknown as DenseFn;
@@ -40,7 +38,7 @@ function build(tf: Tf) {
       },
     };
   }) as unknown as CustomGradientFunc) as unknown as (a: TF.Tensor2D, b: TF.Tensor2D) => TF.Tensor2D;
-  return { linear: dense(false), relu: dense(true), reluNoInputGrad: dense(true, false), matMul };
+  return { linear: dense(false), relu: dense(true), matMul };
 }
 
 function ops(tf: Tf) {
@@ -53,14 +51,6 @@ function ops(tf: Tf) {
 export function dense(tf: Tf, x: TF.Tensor2D, w: TF.Tensor2D, b: TF.Tensor1D, relu: boolean): TF.Tensor2D {
   const o = ops(tf);
   return (relu ? o.relu : o.linear)(x, w, b);
-}
-
-/**
- * ReLU(x·W + b) for a layer whose input x is data (no parameter upstream): the same values and
- * weight gradients as dense(…, true), but x's gradient is reported as zeros instead of computed.
- */
-export function denseReluOnData(tf: Tf, x: TF.Tensor2D, w: TF.Tensor2D, b: TF.Tensor1D): TF.Tensor2D {
-  return ops(tf).reluNoInputGrad(x, w, b);
 }
 
 /** a·b with the wasm-friendly gradient. */

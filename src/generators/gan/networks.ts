@@ -17,6 +17,7 @@
  */
 import type { Rng } from '../../core/rng.js';
 import type { HostParam } from '../../tensor/adam.js';
+import { columnSums } from '../../tensor/column-sums.js';
 import { type Gemm, gemmFor, wasmKernels } from '../../tensor/gemm.js';
 import { linearInit } from '../../tensor/init.js';
 import { type SparseRows, splitSparseTail } from '../../tensor/sparse-rows.js';
@@ -222,13 +223,6 @@ export class GeneratorNet {
     this.gemm.sparseTransposeAdd(tape.sparse, dY, fanOut, g);
   }
 
-}
-
-function columnSums(x: Float32Array, rows: number, cols: number, out: Float32Array): Float32Array {
-  const s = new Float64Array(cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) s[j] += x[i * cols + j];
-  out.set(s);
-  return out;
 }
 
 /** Total parameter bytes (float32). */

@@ -23,6 +23,7 @@ import type { Rng } from '../../core/rng.js';
 import { type EncoderBlock, oneHotSpan } from '../../encode/tabular-encoder.js';
 import type { HostParam } from '../../tensor/adam.js';
 import { type Span, spanCrossEntropyRows } from '../../tensor/block-cross-entropy.js';
+import { columnSums } from '../../tensor/column-sums.js';
 import { type Gemm, gemmFor, wasmKernels } from '../../tensor/gemm.js';
 import { linearInit } from '../../tensor/init.js';
 
@@ -73,12 +74,6 @@ function reluBackInPlace(d: Float32Array, out: Float32Array, n: number): void {
     const r = bits[k];
     d[k] *= (r | -r) >>> 31;
   }
-}
-
-function columnSums(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
-  const s = new Float64Array(cols);
-  for (let i = 0, k = 0; i < rows; i++) for (let j = 0; j < cols; j++, k++) s[j] += x[k];
-  out.set(s);
 }
 
 /** act(x·W + b) for `rows` rows of a stack of layers, ReLU on all but (unless reluLast) the last. */

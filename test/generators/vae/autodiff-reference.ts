@@ -8,17 +8,19 @@
  *                            + Σ_blocks CE(softmax(out_block), one-hot target)]   (modes, categories)
  *                  + KL(q(z|x) ‖ N(0, I)),
  * with one learned σ_c per continuous column, clamped to [0.01, 1] after each step.
- * Matrix products use matMulFast and the one-hot terms blockCrossEntropy (both in src/tensor),
+ * Dense layers use src/tensor/matmul.ts's ops and the one-hot terms blockCrossEntropy (below),
  * because the wasm backend's transposed matMul and gather/split gradients are slow or missing.
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { Rng } from '../../../src/core/rng.js';
 import { type EncoderBlock, oneHotSpan } from '../../../src/encode/tabular-encoder.js';
-import { type Span, blockCrossEntropy } from '../../../src/tensor/block-cross-entropy.js';
+import { type Span, softmaxCrossEntropyBlock } from '../../../src/tensor/block-cross-entropy.js';
 import { linearInit } from '../../../src/tensor/init.js';
-import { dense, denseReluOnData, matMulFast } from '../../../src/tensor/matmul.js';
+import { dense, matMulFast } from '../../../src/tensor/matmul.js';
+import { readFloat32 } from '../../../src/tensor/readback.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
+type CustomGradientFunc = Parameters<Tf['customGrad']>[0];
 
 export interface Dense {
   w: TF.Variable;
@@ -148,10 +150,7 @@ export function tvaeLoss(
   lossFactor: number,
 ): TF.Scalar {
   const b = x.shape[0];
-  // The first encoder layer reads the data rows: no gradient with respect to them is needed.
-  const h = n.encoder.length
-    ? mlp(tf, denseReluOnData(tf, x, n.encoder[0].w as TF.Tensor2D, n.encoder[0].b as TF.Tensor1D), n.encoder.slice(1), true)
-    : x;
+  const h = n.encoder.length ? mlp(tf, x, n.encoder, true) : x;
   const mu = dense(tf, h, n.mu.w as TF.Tensor2D, n.mu.b as TF.Tensor1D, false);
   const logvar = dense(tf, h, n.logvar.w as TF.Tensor2D, n.logvar.b as TF.Tensor1D, false);
   const z = tf.add(tf.mul(eps, tf.exp(tf.mul(logvar, 0.5))), mu) as TF.Tensor2D;
@@ -166,4 +165,29 @@ export function tvaeLoss(
   const recon = terms.length ? (terms.length > 1 ? tf.addN(terms) : terms[0]) : tf.scalar(0);
   const kl = tf.mul(tf.sum(tf.sub(tf.add(tf.add(logvar, 1), tf.neg(tf.square(mu))), tf.exp(logvar))), -0.5);
   return tf.div(tf.add(tf.mul(recon, lossFactor), kl), b) as TF.Scalar;
+}
+
+/**
+ * The one-hot loss as a TensorFlow.js custom op (host values, exact gradient dy·(softmax − target)):
+ * expressed with tensor ops it needs a gather (whose gradient the wasm backend lacks) or a split.
+ * logits: [b, D]; target: b × D row-major, one 1 per span per row (other positions ignored).
+ * Returns the sum over rows and spans.
+ */
+export function blockCrossEntropy(tf: Tf, logits: TF.Tensor2D, target: Float32Array, spans: Span[]): TF.Scalar {
+  const [b, D] = logits.shape;
+  const f = tf.customGrad(((x: TF.Tensor, save: TF.GradSaveFunc) => {
+    const v = readFloat32(tf, x);
+    const grad = new Float32Array(b * D);
+    let total = 0;
+    for (let i = 0; i < b; i++) {
+      const row = i * D;
+      for (const s of spans) total += softmaxCrossEntropyBlock(v, target, grad, row + s.start, s.width);
+    }
+    save([]);
+    return {
+      value: tf.scalar(total),
+      gradFunc: (dy: TF.Tensor) => tf.mul(tf.tensor2d(grad, [b, D]), dy),
+    };
+  }) as unknown as CustomGradientFunc);
+  return f(logits) as TF.Scalar;
 }
